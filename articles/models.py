@@ -1,0 +1,166 @@
+from django.db import models
+from django.urls import reverse
+
+
+class ArticleQuerySet(models.QuerySet):
+    def with_outlet(self) -> "ArticleQuerySet":
+        return self.select_related("outlet")
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=500, help_text="The headline as published.")
+    slug = models.SlugField(max_length=200, unique=True, help_text="Used in the article's address.")
+    kicker = models.CharField(
+        max_length=300, blank=True, help_text="The short label above the headline, if any."
+    )
+    standfirst = models.TextField(
+        blank=True, help_text="The summary line under the headline (subtitle), if any."
+    )
+    outlet = models.ForeignKey(
+        "sources.Outlet",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text="Who published the article; empty when the file does not say.",
+    )
+    published_on = models.DateField(
+        null=True, blank=True, help_text="Publication date; empty when the file does not say."
+    )
+    url = models.URLField(max_length=1000, blank=True, help_text="Where it was published.")
+    body = models.TextField(
+        help_text="The article text as imported: paragraphs separated by a blank line, "
+        "citation markers kept as written. Claims point into it by character offsets."
+    )
+    metadata = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Every other field the file carried (front matter, post meta), kept as given.",
+    )
+    source_file_name = models.CharField(
+        max_length=255, help_text="The file this article was imported from; re-imports match on it."
+    )
+    content_hash = models.CharField(
+        max_length=64, help_text="SHA-256 of the imported file: an unchanged file is skipped."
+    )
+    imported_at = models.DateTimeField(help_text="When the file was first imported.")
+    updated_at = models.DateTimeField(help_text="When an import last changed this article.")
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        permissions = [("import_article", "Can import article files")]
+        constraints = [
+            # Re-importing a file finds its article by file name.
+            models.UniqueConstraint(fields=["source_file_name"], name="article_unique_source_file"),
+        ]
+        indexes = [
+            # The articles list and the claims page's date filter sort and range on this.
+            models.Index(fields=["-published_on", "title"], name="article_published_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:article_detail", kwargs={"slug": self.slug})
+
+
+class Contributor(models.Model):
+    class Role(models.TextChoices):
+        AUTHOR = "author", "Author"
+        EDITOR = "editor", "Editor"
+        OTHER = "other", "Other role"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="contributors")
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.AUTHOR)
+    role_label = models.CharField(
+        max_length=100, help_text="The role as the byline writes it: “Written by”, “Supervised by”."
+    )
+    position = models.PositiveIntegerField(help_text="Order in the byline, from 0.")
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=["author", "editor", "other"]),
+                name="contributor_role_valid",
+            ),
+            # The byline is rendered in this order.
+            models.UniqueConstraint(
+                fields=["article", "position"], name="contributor_unique_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role_label} {self.name}"
+
+
+class Reference(models.Model):
+    """One entry of an article's reference list, as the article writes it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    source = models.ForeignKey(
+        "sources.Source", on_delete=models.PROTECT, related_name="references"
+    )
+    position = models.PositiveIntegerField(help_text="Order in the reference list, from 0.")
+    key = models.CharField(
+        max_length=300, help_text="What in-text markers use to point here: “2”, “^3”, “bbc|2023”."
+    )
+    label = models.CharField(max_length=300, help_text="The entry's label as written: “2.”.")
+    raw_text = models.TextField(help_text="The whole entry as written in the article.")
+    in_bibliography = models.BooleanField(
+        default=True,
+        help_text="Off for works cited in the text that the reference list does not contain.",
+    )
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            # The article page lists references in order.
+            models.UniqueConstraint(
+                fields=["article", "position"], name="reference_unique_position"
+            ),
+            # Markers resolve by key within one article.
+            models.UniqueConstraint(fields=["article", "key"], name="reference_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.raw_text[:80]}"
+
+
+class Citation(models.Model):
+    """One in-text citation marker: “[2]”, “(BBC, 2023)”, “(Il Post)”."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
+    reference = models.ForeignKey(Reference, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="citations")
+    label = models.CharField(max_length=300, help_text="The marker exactly as written.")
+    position = models.PositiveIntegerField(help_text="Order of the marker in the body, from 0.")
+    start = models.PositiveIntegerField(help_text="Offset of the marker in the article body.")
+    end = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            # The article page walks markers in body order.
+            models.UniqueConstraint(
+                fields=["article", "position"], name="citation_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="citation_span_valid"
+            ),
+        ]
+        indexes = [
+            # "Which articles cite this source" on the source pages and admin.
+            models.Index(fields=["source", "article"], name="citation_source_article_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def raw_reference(self) -> str:
+        return self.reference.raw_text

@@ -1,0 +1,189 @@
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class ClaimQuerySet(models.QuerySet):
+    def contested(self) -> "ClaimQuerySet":
+        return self.filter(status=Claim.Status.CONTESTED)
+
+    def needs_review(self) -> "ClaimQuerySet":
+        return self.filter(status=Claim.Status.UNREVIEWED)
+
+    def reviewed(self) -> "ClaimQuerySet":
+        return self.exclude(status=Claim.Status.UNREVIEWED)
+
+    def with_evidence_count(self) -> "ClaimQuerySet":
+        return self.annotate(evidence_count=models.Count("evidence", distinct=True))
+
+
+class Claim(models.Model):
+    class Status(models.TextChoices):
+        # Nobody has looked at it yet: the default for every imported sentence.
+        UNREVIEWED = "unreviewed", "Unreviewed"
+        # The evidence backs what the sentence says.
+        SUPPORTED = "supported", "Supported"
+        # Credible sources disagree with it, or with each other about it.
+        CONTESTED = "contested", "Contested"
+        # The evidence shows it is wrong.
+        FALSE = "false", "False"
+        # A checkable statement, but no available evidence settles it either way.
+        UNVERIFIABLE = "unverifiable", "Unverifiable"
+        # Not a factual claim at all: opinion, question, framing, quotation of a slogan.
+        NOT_A_CLAIM = "not_a_claim", "Not a claim"
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="claims")
+    ordinal = models.PositiveIntegerField(
+        help_text="The sentence's position in the article, from 0."
+    )
+    text = models.TextField(
+        help_text="The sentence exactly as published, citation markers included."
+    )
+    start = models.PositiveIntegerField(help_text="Offset of the sentence in the article body.")
+    end = models.PositiveIntegerField(
+        help_text="Offset just past the sentence in the article body."
+    )
+    paragraph = models.PositiveIntegerField(help_text="Which paragraph of the body, from 0.")
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.UNREVIEWED,
+        help_text="Your verdict on the sentence. Anything but “Unreviewed” needs a reason.",
+    )
+    reason = models.TextField(
+        blank=True,
+        help_text="Why this verdict: what the evidence shows. Readers see this.",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_claims",
+        help_text="Who gave the current verdict.",
+    )
+    reviewed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the verdict was given."
+    )
+    related_claims = models.ManyToManyField(
+        "self",
+        blank=True,
+        help_text="Sentences in other articles about the same fact.",
+    )
+    search_vector = models.GeneratedField(
+        expression=SearchVector("text", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    history = HistoricalRecords(excluded_fields=["search_vector"])
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "ordinal"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=[
+                        "unreviewed",
+                        "supported",
+                        "contested",
+                        "false",
+                        "unverifiable",
+                        "not_a_claim",
+                    ]
+                ),
+                name="claim_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="unreviewed") | ~models.Q(reason=""),
+                name="claim_reason_required_when_reviewed",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="unreviewed") | models.Q(reviewed_at__isnull=False),
+                name="claim_reviewed_at_set_when_reviewed",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="claim_span_valid"
+            ),
+            # The article page renders claims in order.
+            models.UniqueConstraint(fields=["article", "ordinal"], name="claim_unique_ordinal"),
+        ]
+        indexes = [
+            # Claim.objects.contested() / needs_review() and the status filter everywhere.
+            models.Index(fields=["status"], name="claim_status_idx"),
+            # "Recently reviewed" on the front page, feeds and the claims page sort.
+            models.Index(fields=["-reviewed_at"], name="claim_reviewed_at_idx"),
+            # Full-text search on the claims page.
+            GinIndex(fields=["search_vector"], name="claim_search_vector_idx"),
+        ]
+
+    def __str__(self) -> str:
+        text = self.text if len(self.text) <= 90 else self.text[:89] + "…"
+        return text
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:claim_detail", kwargs={"pk": self.pk})
+
+    def paragraph_text(self) -> str:
+        """The paragraph of the article body that contains this sentence."""
+        body = self.article.body
+        start = body.rfind("\n\n", 0, self.start)
+        end = body.find("\n\n", self.end)
+        return body[0 if start == -1 else start + 2 : len(body) if end == -1 else end]
+
+
+class Evidence(models.Model):
+    class Stance(models.TextChoices):
+        # The article itself cites this source for the sentence (added by the importer).
+        CITED = "cited", "Cited by the article"
+        # The source backs the sentence.
+        SUPPORTS = "supports", "Supports"
+        # The source says otherwise.
+        CONTRADICTS = "contradicts", "Contradicts"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="evidence")
+    stance = models.CharField(
+        max_length=12,
+        choices=Stance.choices,
+        help_text="How the source relates to the sentence.",
+    )
+    quote = models.TextField(
+        blank=True, help_text="The passage of the source that matters, quoted exactly."
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="added_evidence",
+        help_text="Empty when the importer added it from the article's own citation.",
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "evidence"
+        ordering = ["claim", "stance", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(stance__in=["cited", "supports", "contradicts"]),
+                name="evidence_stance_valid",
+            ),
+            # One link per claim, source and stance; the importer relies on it to stay idempotent.
+            models.UniqueConstraint(
+                fields=["claim", "source", "stance"], name="evidence_unique_claim_source_stance"
+            ),
+        ]
+        indexes = [
+            # Source pages: which claims cite, support or contradict this source.
+            models.Index(fields=["source", "stance"], name="evidence_source_stance_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stance_display()}: {self.source}"
