@@ -1,0 +1,374 @@
+import datetime
+import re
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import reverse
+
+from claims.models import Claim, Evidence
+from sources.views import OUTLET_LIST_LIMIT
+from tests.articles.factories_public import ReferenceFactory, reviewed
+from tests.factories import (
+    ArticleFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    OutletFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SOURCE_LIST_QUERIES = 3  # count, page of rows, outlet choices
+SOURCE_DETAIL_QUERIES = (
+    3  # source+outlet+linked article, evidence+claims+articles, listing articles
+)
+OUTLET_DETAIL_QUERIES = 3  # outlet, its articles, its sources
+
+
+def source_list_url(**params: str) -> str:
+    url = reverse("sources:source_list")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def row_titles(content: str) -> list[str]:
+    return re.findall(r'<h3 class="row-title"><a href="[^"]+">([^<]+)</a>', content)
+
+
+# The list -------------------------------------------------------------------------------
+
+
+def test_the_list_shows_each_source_with_outlet_date_and_stance_counts(client) -> None:
+    outlet = OutletFactory(name="The Economist")
+    source = SourceFactory(
+        title="Who are the militias?", outlet=outlet, published_on=datetime.date(2023, 5, 25)
+    )
+    EvidenceFactory.create_batch(3, source=source, stance=Evidence.Stance.CITED)
+    EvidenceFactory.create_batch(2, source=source, stance=Evidence.Stance.SUPPORTS)
+    EvidenceFactory(source=source, stance=Evidence.Stance.CONTRADICTS)
+
+    response = client.get(source_list_url())
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert f'<a href="{source.get_absolute_url()}">Who are the militias?</a>' in content
+    assert f'<a href="{outlet.get_absolute_url()}">The Economist</a>' in content
+    assert '<time datetime="2023-05-25">25 May 2023</time>' in content
+    counts = " ".join(content.split('<p class="row-counts">')[1].split("</p>")[0].split())
+    assert counts == "Cited for 3 claims · supports 2 · contradicts 1"
+
+
+def test_the_list_flags_unlisted_works_and_links_our_own_articles(client) -> None:
+    ours = ArticleFactory(title="Our piece")
+    SourceFactory(title="Ours", linked_article=ours)
+    SourceFactory(title="Unlisted", in_bibliography=False)
+
+    content = client.get(source_list_url()).content.decode()
+
+    ours_row, unlisted_row = content.split('<h3 class="row-title">')[1:3]
+    assert f'<a href="{ours.get_absolute_url()}">read it here' in ours_row
+    assert "Not in a bibliography" not in ours_row
+    assert "Not in a bibliography" in unlisted_row
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"in_bibliography": "no"}, ["Belgorod unlisted"]),
+        ({"in_bibliography": "yes"}, ["Belgorod linked", "Belgorod plain", "Other"]),
+        ({"linked": "yes"}, ["Belgorod linked"]),
+        ({"linked": "no"}, ["Belgorod plain", "Belgorod unlisted", "Other"]),
+        ({"q": "BELGOROD", "linked": "no"}, ["Belgorod plain", "Belgorod unlisted"]),
+    ],
+)
+def test_the_list_filters_by_bibliography_link_and_title(
+    client, params: dict, expected: list[str]
+) -> None:
+    SourceFactory(title="Belgorod linked", linked_article=ArticleFactory())
+    SourceFactory(title="Belgorod plain")
+    SourceFactory(title="Belgorod unlisted", in_bibliography=False)
+    SourceFactory(title="Other")
+
+    content = client.get(source_list_url(**params)).content.decode()
+
+    assert row_titles(content) == expected
+
+
+def test_the_list_filters_by_outlet(client) -> None:
+    reuters = OutletFactory(name="Reuters")
+    SourceFactory(title="From Reuters", outlet=reuters)
+    SourceFactory(title="From elsewhere")
+
+    content = client.get(source_list_url(outlet=reuters.slug)).content.decode()
+
+    assert row_titles(content) == ["From Reuters"]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"outlet": "no-such-outlet"}, "Select a valid choice."),
+        ({"in_bibliography": "maybe"}, "Select a valid choice. maybe is not one of"),
+        ({"linked": "<b>1</b>"}, "Select a valid choice. &lt;b&gt;1&lt;/b&gt; is not one of"),
+        ({"q": "y" * 10_000}, "Ensure this value has at most 200 characters"),
+        ({"q": "\x00"}, "Null characters are not allowed."),
+    ],
+)
+def test_the_list_reports_a_bad_filter_in_the_form_and_still_lists(
+    client, params: dict, message: str
+) -> None:
+    SourceFactory(title="Still listed")
+
+    response = client.get(source_list_url(**params))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert message in content
+    assert "Some filters could not be used" in content
+    assert row_titles(content) == ["Still listed"]
+
+
+def test_the_list_searches_for_typed_sql_and_html_as_plain_text(client) -> None:
+    SourceFactory(title="Robert'); DROP TABLE sources_source;-- <script>x</script>")
+    SourceFactory(title="Unrelated")
+
+    content = client.get(
+        source_list_url(q="'); DROP TABLE sources_source;-- <script>")
+    ).content.decode()
+
+    assert len(row_titles(content)) == 1
+    assert "<script>x" not in content
+
+
+def test_the_list_has_title_description_and_canonical_link(client, settings) -> None:
+    settings.FACTCHECK_SITE_URL = "https://facts.example.org"
+
+    content = client.get(source_list_url(linked="yes", page="abc")).content.decode()
+
+    assert "<title>Sources · " in content
+    assert '<meta name="description" content="Every work the articles we check cite' in content
+    assert '<link rel="canonical" href="https://facts.example.org/sources/">' in content
+
+
+@pytest.mark.parametrize("source_count", [3, 30])
+def test_the_list_query_count_does_not_grow_with_rows(
+    client, django_assert_num_queries, source_count: int
+) -> None:
+    outlet = OutletFactory()
+    for source in SourceFactory.create_batch(
+        source_count, outlet=outlet, linked_article=ArticleFactory()
+    ):
+        EvidenceFactory(source=source, stance=Evidence.Stance.CITED)
+        EvidenceFactory(source=source, stance=Evidence.Stance.CONTRADICTS)
+
+    with django_assert_num_queries(SOURCE_LIST_QUERIES):
+        response = client.get(source_list_url())
+    assert len(row_titles(response.content.decode())) == min(source_count, 25)
+    # Filtering by outlet adds the one query that checks the outlet exists.
+    with django_assert_num_queries(SOURCE_LIST_QUERIES + 1):
+        client.get(source_list_url(outlet=outlet.slug))
+
+
+# The source page ------------------------------------------------------------------------
+
+
+def test_the_source_page_describes_the_work(client) -> None:
+    outlet = OutletFactory(name="Evening Standard")
+    source = SourceFactory(
+        title="Paramilitary group vows more incursions",
+        outlet=outlet,
+        authors=["Watts M.", "Smith J."],
+        published_on=datetime.date(2023, 5, 25),
+        url="https://example.org/raid",
+    )
+
+    content = client.get(source.get_absolute_url()).content.decode()
+
+    assert "<h1>Paramilitary group vows more incursions</h1>" in content
+    assert f'<a href="{outlet.get_absolute_url()}">Evening Standard</a>' in content
+    assert "<dd>Watts M., Smith J.</dd>" in content
+    assert '<time datetime="2023-05-25">25 May 2023</time>' in content
+    assert '<a href="https://example.org/raid" rel="noopener">' in content
+    assert "Not in the bibliography" not in content
+
+
+def test_the_source_page_groups_claims_by_stance_with_article_and_verdict(client) -> None:
+    source = SourceFactory()
+    article = ArticleFactory(title="Raid on Belgorod")
+    cited = ClaimFactory(article=article, text="Cited sentence.")
+    supported = ClaimFactory(
+        article=article, text="Supported sentence.", **reviewed(Claim.Status.SUPPORTED)
+    )
+    contradicted = ClaimFactory(
+        article=article, text="Contradicted sentence.", **reviewed(Claim.Status.FALSE)
+    )
+    EvidenceFactory(source=source, claim=cited, stance=Evidence.Stance.CITED)
+    EvidenceFactory(source=source, claim=supported, stance=Evidence.Stance.SUPPORTS)
+    EvidenceFactory(
+        source=source,
+        claim=contradicted,
+        stance=Evidence.Stance.CONTRADICTS,
+        quote="No such thing happened.",
+    )
+
+    content = client.get(source.get_absolute_url()).content.decode()
+
+    sections = dict(
+        re.findall(r'<h2 id="stance-(\w+)">.*?</h2>(.*?)</section>', content, flags=re.DOTALL)
+    )
+    assert set(sections) == {"cited", "supports", "contradicts"}
+    for stance, claim, badge in [
+        ("cited", cited, '<span class="verdict verdict-unreviewed">Unreviewed</span>'),
+        ("supports", supported, '<span class="verdict verdict-supported">Supported</span>'),
+        ("contradicts", contradicted, '<span class="verdict verdict-false">False</span>'),
+    ]:
+        section = sections[stance]
+        assert f'<a href="{claim.get_absolute_url()}">{claim.text}</a>' in section
+        assert badge in section
+        assert f'<a href="{article.get_absolute_url()}">Raid on Belgorod</a>' in section
+    assert "No such thing happened." in sections["contradicts"]
+
+
+def test_the_source_page_lists_the_articles_whose_references_include_it(client) -> None:
+    source = SourceFactory()
+    listing = ArticleFactory(title="Lists it")
+    ReferenceFactory(article=listing, source=source)
+    ReferenceFactory(article=listing, source=source)
+    ArticleFactory(title="Does not")
+
+    content = client.get(source.get_absolute_url()).content.decode()
+
+    listed_by = content.split('id="listed-by-heading"')[1]
+    assert listed_by.count(f'<a href="{listing.get_absolute_url()}">Lists it</a>') == 1
+    assert "Does not" not in listed_by
+
+
+def test_the_source_page_links_the_article_it_is(client) -> None:
+    ours = ArticleFactory(title="Our own article")
+    source = SourceFactory(linked_article=ours, in_bibliography=False)
+
+    content = client.get(source.get_absolute_url()).content.decode()
+
+    assert "This work is one of the articles we check" in content
+    assert f'<a href="{ours.get_absolute_url()}">Our own article</a>' in content
+    assert "Not in the bibliography" in content
+
+
+def test_the_source_page_renders_markup_as_text(client) -> None:
+    hostile = "<script>alert(1)</script>"
+    source = SourceFactory(title=hostile, authors=[hostile], url="javascript:alert(1)")
+    EvidenceFactory(source=source, quote=hostile, claim=ClaimFactory(text=hostile))
+
+    content = client.get(source.get_absolute_url()).content.decode()
+
+    assert "<script>alert" not in content
+    assert "javascript:" not in content
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+
+
+def test_the_source_page_has_title_description_and_canonical_link(client, settings) -> None:
+    settings.FACTCHECK_SITE_URL = "https://facts.example.org"
+    source = SourceFactory(title="Belgorod raid", outlet=OutletFactory(name="BBC"))
+
+    content = client.get(source.get_absolute_url()).content.decode()
+
+    assert "<title>Belgorod raid (BBC) · " in content
+    assert '<meta name="description" content="Which claims cite, support or contradict' in content
+    assert (
+        f'<link rel="canonical" href="https://facts.example.org{source.get_absolute_url()}">'
+        in content
+    )
+
+
+@pytest.mark.parametrize(
+    "path", ["/sources/999999/", "/sources/abc/", "/sources/99999999999999999999999/"]
+)
+def test_the_source_page_is_404_for_a_missing_or_malformed_id(client, path: str) -> None:
+    SourceFactory()
+
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("row_count", [3, 30])
+def test_the_source_page_query_count_does_not_grow_with_claims_or_articles(
+    client, django_assert_num_queries, row_count: int
+) -> None:
+    source = SourceFactory(linked_article=ArticleFactory())
+    for stance in Evidence.Stance.values:
+        EvidenceFactory.create_batch(row_count, source=source, stance=stance)
+    for article in ArticleFactory.create_batch(row_count):
+        ReferenceFactory(article=article, source=source)
+
+    with django_assert_num_queries(SOURCE_DETAIL_QUERIES):
+        response = client.get(source.get_absolute_url())
+
+    assert response.content.decode().count('class="claim-line"') == 3 * row_count
+
+
+# The outlet page ------------------------------------------------------------------------
+
+
+def test_the_outlet_page_lists_its_articles_and_sources(client) -> None:
+    outlet = OutletFactory(name="Reuters", url="https://www.reuters.com")
+    article = ArticleFactory(title="Reuters article", outlet=outlet)
+    source = SourceFactory(title="Reuters report", outlet=outlet)
+    ArticleFactory(title="Someone else's article")
+    SourceFactory(title="Someone else's report")
+
+    response = client.get(outlet.get_absolute_url())
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "<h1>Reuters</h1>" in content
+    assert '<a href="https://www.reuters.com" rel="noopener">' in content
+    assert row_titles(content) == ["Reuters article", "Reuters report"]
+    assert f'href="{article.get_absolute_url()}"' in content
+    assert f'href="{source.get_absolute_url()}"' in content
+    assert "All articles from Reuters" not in content
+
+
+def test_the_outlet_page_points_to_the_full_lists_past_its_limit(client) -> None:
+    outlet = OutletFactory(name="Busy")
+    ArticleFactory.create_batch(OUTLET_LIST_LIMIT + 1, outlet=outlet)
+    SourceFactory.create_batch(OUTLET_LIST_LIMIT + 1, outlet=outlet)
+
+    content = client.get(outlet.get_absolute_url()).content.decode()
+
+    assert len(row_titles(content)) == 2 * OUTLET_LIST_LIMIT
+    assert f'<a href="/articles/?outlet={outlet.slug}">All articles from Busy</a>' in content
+    assert f'<a href="/sources/?outlet={outlet.slug}">All sources from Busy</a>' in content
+
+
+def test_the_outlet_page_has_title_and_canonical_link_and_escapes_the_name(
+    client, settings
+) -> None:
+    settings.FACTCHECK_SITE_URL = "https://facts.example.org"
+    outlet = OutletFactory(name="<b>Bold</b> News")
+
+    content = client.get(outlet.get_absolute_url()).content.decode()
+
+    assert "<title>&lt;b&gt;Bold&lt;/b&gt; News · " in content
+    assert "<b>Bold</b>" not in content
+    assert (
+        f'<link rel="canonical" href="https://facts.example.org{outlet.get_absolute_url()}">'
+        in content
+    )
+
+
+def test_the_outlet_page_is_404_for_a_missing_outlet(client) -> None:
+    assert client.get("/outlets/no-such-outlet/").status_code == 404
+    assert client.get("/outlets/%00/").status_code == 404
+
+
+@pytest.mark.parametrize("row_count", [3, 30])
+def test_the_outlet_page_query_count_does_not_grow_with_rows(
+    client, django_assert_num_queries, row_count: int
+) -> None:
+    outlet = OutletFactory()
+    ArticleFactory.create_batch(row_count, outlet=outlet)
+    for source in SourceFactory.create_batch(row_count, outlet=outlet):
+        EvidenceFactory(source=source)
+
+    with django_assert_num_queries(OUTLET_DETAIL_QUERIES):
+        response = client.get(outlet.get_absolute_url())
+
+    assert len(row_titles(response.content.decode())) == 2 * min(row_count, OUTLET_LIST_LIMIT)
