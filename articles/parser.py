@@ -122,9 +122,7 @@ def decode_article(data: bytes) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise ParseError(
-            f"is not UTF-8 text: invalid byte 0x{data[error.start]:02x} at line {line}", line
-        ) from None
+        raise ParseError(f"not UTF-8 text: invalid byte 0x{data[error.start]:02x}", line) from None
     return _normalize_newlines(text)
 
 

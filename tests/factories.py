@@ -23,6 +23,9 @@ class EditorFactory(UserFactory):
     username = factory.Sequence(lambda n: f"editor{n}")
     is_staff = True
 
+    class Meta:
+        skip_postgeneration_save = True
+
     @factory.post_generation
     def editors_group(self, create: bool, extracted, **kwargs) -> None:
         if create:

@@ -344,7 +344,7 @@ def test_decode_rejects_non_utf8_text_naming_byte_and_line() -> None:
     with pytest.raises(ParseError) as caught:
         decode_article(data)
     assert caught.value.line == 3
-    assert str(caught.value) == "line 3: is not UTF-8 text: invalid byte 0xe9 at line 3"
+    assert str(caught.value) == "line 3: not UTF-8 text: invalid byte 0xe9"
 
 
 def test_parse_error_string_without_line_is_the_message() -> None:

@@ -1,0 +1,189 @@
+import collections
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from articles.importer import ImportOutcome, article_import_file
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+class Command(BaseCommand):
+    help = (
+        "Import article files, or folders of them (*.txt, *.md, *.markdown, searched "
+        "recursively). A file is identified by its name: importing it again updates its "
+        "article and keeps editors' verdicts on unchanged sentences."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="Article files or folders.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Do the whole import and roll it back: report what would change, store nothing.",
+        )
+
+    def handle(self, *args, paths: list[str], dry_run: bool, **options) -> None:
+        started = time.monotonic()
+        files, path_errors = self._collect_files(paths)
+        for message in path_errors:
+            self.stderr.write(self.style.ERROR(message))
+
+        if dry_run:
+            # One transaction for all files, so a work cited by two of them counts as created
+            # once, exactly as a real run would; rolled back at the end.
+            with transaction.atomic():
+                outcomes = self._import_files(files)
+                transaction.set_rollback(True)
+        else:
+            # Each file commits on its own: one bad file does not undo the others.
+            outcomes = self._import_files(files)
+
+        self._write_summary(outcomes, elapsed=time.monotonic() - started, dry_run=dry_run)
+        failed = sum(1 for outcome in outcomes if outcome.failed)
+        problems = []
+        if failed:
+            problems.append(f"{failed} of {_plural(len(outcomes), 'file')} failed")
+        if path_errors:
+            problems.append(f"{_plural(len(path_errors), 'path')} could not be imported")
+        if problems:
+            raise CommandError("; ".join(problems))
+
+    def _collect_files(self, paths: list[str]) -> tuple[list[Path], list[str]]:
+        files: list[Path] = []
+        errors: list[str] = []
+        seen_by_name: dict[str, Path] = {}
+        for argument in paths:
+            path = Path(argument)
+            if path.is_dir():
+                found = sorted(
+                    candidate
+                    for candidate in path.rglob("*")
+                    if candidate.suffix.lower() in ARTICLE_SUFFIXES
+                    and candidate.is_file()
+                    # Editor backups and version-control folders are not articles.
+                    and not any(part.startswith(".") for part in candidate.relative_to(path).parts)
+                )
+                if not found:
+                    errors.append(
+                        f"{argument}: no article files ({', '.join(ARTICLE_SUFFIXES)}) "
+                        "in this folder"
+                    )
+            elif path.is_file():
+                found = [path]
+            elif path.exists():
+                errors.append(f"{argument}: not a file or folder")
+                continue
+            else:
+                errors.append(f"{argument}: no such file or folder")
+                continue
+            for file_path in found:
+                earlier = seen_by_name.get(file_path.name)
+                if earlier is None:
+                    seen_by_name[file_path.name] = file_path
+                    files.append(file_path)
+                elif earlier.resolve() != file_path.resolve():
+                    # Articles are identified by file name; the second would overwrite the first.
+                    errors.append(
+                        f"{file_path}: skipped, {earlier} has the same name and file names "
+                        "identify articles; rename one of them"
+                    )
+        return files, errors
+
+    def _import_files(self, files: list[Path]) -> list[ImportOutcome]:
+        outcomes = []
+        limit = settings.ARTICLE_UPLOAD_MAX_BYTES
+        for number, path in enumerate(files, start=1):
+            progress = f"[{number}/{len(files)}] {path.name}"
+            try:
+                with path.open("rb") as file:
+                    # One byte over the limit is enough for the importer to refuse the file.
+                    data = file.read(limit + 1)
+            except OSError as error:
+                outcome = ImportOutcome(
+                    file_name=path.name,
+                    status="failed",
+                    error=f"{path.name}: cannot be read: {error.strerror or error}",
+                )
+            else:
+                outcome = article_import_file(file_name=path.name, data=data)
+            outcomes.append(outcome)
+            self._write_progress(progress, outcome)
+        return outcomes
+
+    def _write_progress(self, progress: str, outcome: ImportOutcome) -> None:
+        prefix = f"{outcome.file_name}: "
+        if outcome.failed:
+            message = (outcome.error or "failed").removeprefix(prefix)
+            self.stderr.write(self.style.ERROR(f"{progress}: FAILED — {message}"))
+        else:
+            self.stdout.write(f"{progress}: {outcome.status} — {self._describe(outcome)}")
+        for warning in outcome.warnings:
+            self.stdout.write(f"    {warning.removeprefix(prefix)}")
+
+    def _describe(self, outcome: ImportOutcome) -> str:
+        counts = outcome.counts
+        if outcome.status == "unchanged":
+            return f"{_plural(counts['claims_unchanged'], 'claim')}, nothing to do"
+        claims = counts["claims_created"] + counts["claims_updated"] + counts["claims_unchanged"]
+        parts = [_plural(claims, "claim")]
+        if outcome.status == "updated":
+            changes = [
+                f"{counts[f'claims_{change}']} {label}"
+                for change, label in (
+                    ("created", "new"),
+                    ("updated", "moved"),
+                    ("unchanged", "unchanged"),
+                    ("removed", "removed"),
+                )
+                if counts[f"claims_{change}"]
+            ]
+            parts[0] += f" ({', '.join(changes)})" if changes else ""
+        sources = counts["sources_created"] + counts["sources_reused"]
+        parts.append(_plural(sources, "source"))
+        if counts["sources_reused"]:
+            parts[-1] += f" ({counts['sources_created']} new)"
+        parts.append(_plural(counts["citations_created"], "citation"))
+        if counts["links_made"]:
+            parts.append(_plural(counts["links_made"], "cross-article link"))
+        if outcome.warnings:
+            parts.append(_plural(len(outcome.warnings), "warning"))
+        return ", ".join(parts)
+
+    def _write_summary(
+        self, outcomes: list[ImportOutcome], *, elapsed: float, dry_run: bool
+    ) -> None:
+        statuses = collections.Counter(outcome.status for outcome in outcomes)
+        totals: collections.Counter[str] = collections.Counter()
+        for outcome in outcomes:
+            if not outcome.failed:
+                totals.update(outcome.counts)
+        warnings = sum(len(outcome.warnings) for outcome in outcomes)
+        if dry_run:
+            self.stdout.write(
+                self.style.WARNING(
+                    "Dry run: nothing was written. These are the changes an import would make."
+                )
+            )
+        lines = [
+            f"Files: {statuses['created']} created, {statuses['updated']} updated, "
+            f"{statuses['unchanged']} unchanged, {statuses['failed']} failed "
+            f"({len(outcomes)} in all).",
+            f"Claims: {totals['claims_created']} created, {totals['claims_updated']} updated, "
+            f"{totals['claims_unchanged']} unchanged, {totals['claims_removed']} removed.",
+            f"Sources: {totals['sources_created']} created, {totals['sources_updated']} updated, "
+            f"{totals['sources_reused'] - totals['sources_updated']} reused unchanged.",
+            f"Citations: {totals['citations_created']} created, "
+            f"{totals['citations_removed']} replaced.",
+            f"Cross-article links: {totals['links_made']}. Warnings: {warnings}.",
+            f"Elapsed: {elapsed:.2f} s.",
+        ]
+        for line in lines:
+            self.stdout.write(line)
