@@ -1,11 +1,52 @@
+import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+from tests.browser import AXE_SCRIPT, ROOT
+
+FIXTURES = ROOT / "fixtures"
+# The flags this machine's Chromium needs: no sandbox as root, and no calls home that the closed
+# network would refuse.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 @pytest.fixture
 def seed_paths() -> dict[str, Path]:
     """The three seed articles, by their number."""
     return {path.name[:3]: path for path in sorted(FIXTURES.glob("0*.txt"))}
+
+
+def browser_unavailable(reason: str) -> None:
+    # In CI a missing browser is a broken install, not a reason to pass quietly.
+    if os.environ.get("CI"):
+        pytest.fail(f"browser test cannot run: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """Debian's headless Chromium, driven by Playwright (no browser download)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        browser_unavailable("chromium is not installed (apt-get install chromium)")
+    if not AXE_SCRIPT.exists():
+        browser_unavailable("axe-core is not installed (npm install)")
+    # Playwright's sync API runs an event loop in this thread; the test's own database work
+    # is ordinary synchronous code that Django would otherwise refuse to run beside it.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -1,7 +1,5 @@
 import datetime
 import re
-import shutil
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -16,6 +14,7 @@ from tests.articles.factories_public import (
     make_cited_article,
     reviewed,
 )
+from tests.browser import axe_violations
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -391,15 +390,10 @@ def test_the_article_page_query_count_does_not_grow_with_claims_or_references(
 
 # Accessibility --------------------------------------------------------------------------
 
-AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_article_source_and_outlet_pages_have_no_axe_violations(live_server) -> None:
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    if not AXE_SCRIPT.exists():
-        pytest.skip("axe-core is not installed: run npm install")
+def test_the_article_source_and_outlet_pages_have_no_axe_violations(live_server, chromium) -> None:
     article = make_cited_article(
         sentence_count=len(Claim.Status.values),
         statuses=Claim.Status.values,
@@ -427,20 +421,12 @@ def test_the_article_source_and_outlet_pages_have_no_axe_violations(live_server)
     ]
 
     violations = {}
-    with sync_playwright() as playwright:
-        # The system Chromium when Playwright's own download is absent.
-        executable = shutil.which("chromium") or shutil.which("chromium-browser")
-        browser = playwright.chromium.launch(executable_path=executable)
-        page = browser.new_page()
-        for path in paths:
-            page.goto(live_server.url + path)
-            page.add_script_tag(path=str(AXE_SCRIPT))
-            found = page.evaluate(
-                "async () => (await axe.run(document)).violations"
-                ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
-            )
-            if found:
-                violations[path] = found
-        browser.close()
+    page = chromium.new_page()
+    for path in paths:
+        page.goto(live_server.url + path)
+        found = axe_violations(page)
+        if found:
+            violations[path] = found
+    page.close()
 
     assert violations == {}

@@ -1,0 +1,53 @@
+"""Full-text search over claim sentences, on the stored `Claim.search_vector`."""
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db.models import F, FloatField
+from django.db.models.functions import Cast
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# The vector is built with this configuration; a query in another one would stem differently
+# and miss rows.
+SEARCH_CONFIG = "english"
+SEARCH_TERM_MAX_LENGTH = 200
+
+# Postgres marks matches with these private-use characters instead of <mark>: the headline is
+# then escaped like any text and only the sentinels become tags, so a sentence containing
+# markup can never smuggle its own tags through the highlight.
+MATCH_START = "\ue000"
+MATCH_END = "\ue001"
+
+
+def search_query(term: str) -> SearchQuery:
+    # websearch syntax never raises on user input: quotes, OR, -word and stray punctuation all
+    # parse, which is what a public search box needs.
+    return SearchQuery(term, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def search_rank(term: str) -> Cast:
+    # ts_rank is a float4 that the driver reads back rounded to its shortest decimal form, which
+    # then no longer equals the database's value: page links that carry a rank would skip ties.
+    # As a float8 it reads back exactly.
+    return Cast(SearchRank(F("search_vector"), search_query(term)), FloatField())
+
+
+def search_headline(term: str) -> SearchHeadline:
+    return SearchHeadline(
+        "text",
+        search_query(term),
+        config=SEARCH_CONFIG,
+        start_sel=MATCH_START,
+        stop_sel=MATCH_END,
+        # Sentences are short: show the whole one rather than a fragment of it.
+        highlight_all=True,
+    )
+
+
+def render_headline(headline: str) -> SafeString:
+    escaped = str(escape(headline))
+    if escaped.count(MATCH_START) != escaped.count(MATCH_END):
+        # Only possible when the sentence itself contains a sentinel character: show it plain
+        # rather than emit unbalanced tags.
+        return mark_safe(escaped.replace(MATCH_START, "").replace(MATCH_END, ""))
+    # The text was escaped just above; only our sentinels become markup.
+    return mark_safe(escaped.replace(MATCH_START, "<mark>").replace(MATCH_END, "</mark>"))

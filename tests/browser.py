@@ -1,0 +1,16 @@
+"""Helpers for the tests that drive headless Chromium."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def axe_violations(page) -> list[str]:
+    """Run axe-core on the page and return one line per violation."""
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    return page.evaluate(
+        "async () => (await axe.run(document)).violations"
+        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+    )

@@ -1,0 +1,493 @@
+import datetime
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.utils import timezone
+
+from claims.models import Claim
+from claims.search import render_headline
+from tests.claims.factories_public import ReviewedClaimFactory
+from tests.factories import (
+    ArticleFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    OutletFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def listed_sentences(page: str) -> list[str]:
+    """The sentences of the result list, in order, without highlight tags."""
+    found = re.findall(
+        r'<p class="claim-sentence">.*?<a href="/claims/\d+/">(.*?)</a></p>', page, re.S
+    )
+    return [re.sub(r"</?mark>", "", sentence) for sentence in found]
+
+
+def get_page(client, query: str = "") -> str:
+    response = client.get(f"/claims/{query}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def next_link(page: str) -> str | None:
+    match = re.search(r'<a href="([^"]+)" rel="next">', page)
+    return match.group(1).replace("&amp;", "&") if match else None
+
+
+def previous_link(page: str) -> str | None:
+    match = re.search(r'<a href="([^"]+)" rel="prev">', page)
+    return match.group(1).replace("&amp;", "&") if match else None
+
+
+def test_it_lists_claims_in_article_order_by_default(public_client):
+    first_article, second_article = ArticleFactory(), ArticleFactory()
+    ClaimFactory(article=second_article, ordinal=0, text="Second article, first sentence.")
+    ClaimFactory(article=first_article, ordinal=1, text="First article, second sentence.")
+    ClaimFactory(article=first_article, ordinal=0, text="First article, first sentence.")
+
+    assert listed_sentences(get_page(public_client)) == [
+        "First article, first sentence.",
+        "First article, second sentence.",
+        "Second article, first sentence.",
+    ]
+
+
+def test_it_filters_by_several_verdicts_at_once(public_client):
+    ReviewedClaimFactory(text="Wrong.", status=Claim.Status.FALSE)
+    ReviewedClaimFactory(text="Disputed.", status=Claim.Status.CONTESTED)
+    ReviewedClaimFactory(text="Right.", status=Claim.Status.SUPPORTED)
+
+    page = get_page(public_client, "?verdict=false&verdict=contested")
+
+    assert sorted(listed_sentences(page)) == ["Disputed.", "Wrong."]
+
+
+def test_it_shows_only_contested_claims_when_asked(public_client):
+    ReviewedClaimFactory(text="Disputed.", status=Claim.Status.CONTESTED)
+    ReviewedClaimFactory(text="Right.")
+
+    assert listed_sentences(get_page(public_client, "?contested=on")) == ["Disputed."]
+
+
+def test_it_filters_reviewed_and_unreviewed_claims(public_client):
+    ReviewedClaimFactory(text="Checked.")
+    ClaimFactory(text="Not checked.")
+
+    assert listed_sentences(get_page(public_client, "?reviewed=yes")) == ["Checked."]
+    assert listed_sentences(get_page(public_client, "?reviewed=no")) == ["Not checked."]
+
+
+def test_it_filters_by_article_slug_or_number(public_client):
+    article = ArticleFactory(slug="the-article", title="The article")
+    ClaimFactory(article=article, text="In the article.")
+    ClaimFactory(text="Elsewhere.")
+
+    by_slug = get_page(public_client, "?article=the-article")
+    by_number = get_page(public_client, f"?article={article.pk}")
+
+    assert listed_sentences(by_slug) == ["In the article."]
+    assert listed_sentences(by_number) == ["In the article."]
+    assert 'Article: <a href="/articles/the-article/">The article</a>' in by_slug
+
+
+def test_the_article_filter_is_a_text_box_not_a_select_of_every_article(public_client):
+    ArticleFactory.create_batch(3)
+
+    page = get_page(public_client)
+
+    assert '<input type="text" name="article"' in page
+    assert '<select name="article"' not in page
+
+
+def test_it_filters_by_outlet_and_by_source_used_as_evidence(public_client):
+    outlet = OutletFactory(name="Daily Record")
+    source = SourceFactory()
+    in_outlet = ClaimFactory(article=ArticleFactory(outlet=outlet), text="In the outlet.")
+    EvidenceFactory(claim=in_outlet, source=source)
+    # Two evidence rows on one claim must not list it twice.
+    EvidenceFactory(claim=in_outlet, source=source, stance="cited")
+    ClaimFactory(text="Elsewhere.")
+
+    by_outlet = get_page(public_client, "?outlet=daily-record")
+    by_source = get_page(public_client, f"?source={source.pk}")
+
+    assert listed_sentences(by_outlet) == ["In the outlet."]
+    assert listed_sentences(by_source) == ["In the outlet."]
+    assert '<h2 id="results-heading">1 claim</h2>' in by_source
+
+
+def test_it_filters_claims_with_and_without_evidence(public_client):
+    EvidenceFactory(claim=ClaimFactory(text="Backed."))
+    ClaimFactory(text="Bare.")
+
+    assert listed_sentences(get_page(public_client, "?evidence=yes")) == ["Backed."]
+    assert listed_sentences(get_page(public_client, "?evidence=no")) == ["Bare."]
+
+
+def test_it_filters_by_the_articles_publication_dates(public_client):
+    for day in (1, 15, 28):
+        ClaimFactory(
+            article=ArticleFactory(published_on=datetime.date(2023, 2, day)), text=f"Day {day}."
+        )
+
+    page = get_page(public_client, "?published_from=2023-02-10&published_to=2023-02-28")
+
+    assert sorted(listed_sentences(page)) == ["Day 15.", "Day 28."]
+
+
+def test_an_impossible_date_is_reported_in_the_form_and_the_other_filters_still_apply(
+    public_client,
+):
+    ReviewedClaimFactory(text="Wrong.", status=Claim.Status.FALSE)
+    ReviewedClaimFactory(text="Right.")
+
+    page = get_page(public_client, "?published_from=2023-13-45&verdict=false")
+
+    assert '<ul class="errorlist" id="id_published_from_error"><li>Enter a valid date.</li>' in page
+    assert 'aria-invalid="true"' in page
+    assert '<a href="#id_published_from">Article published from</a>: Enter a valid date.' in page
+    assert listed_sentences(page) == ["Wrong."]
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("?article=%27+OR+1%3D1+--", "article", "Enter an article&#x27;s address name"),
+        ("?article=no-such-article", "article", "There is no article “no-such-article”."),
+        ("?article=99999999999999999999999", "article", "There is no article"),
+        ("?outlet=nowhere", "outlet", "There is no outlet “nowhere”."),
+        ("?outlet=%3Cscript%3E", "outlet", "Enter an outlet&#x27;s address name"),
+        ("?source=abc", "source", "Enter a whole number."),
+        ("?source=999999", "source", "There is no source number 999999."),
+        ("?source=99999999999999999999999", "source", "less than or equal to"),
+        ("?verdict=bogus", "verdict", "Select a valid choice. bogus is not one of"),
+        ("?reviewed=maybe", "reviewed", "Select a valid choice."),
+        ("?sort=cheapest", "sort", "Select a valid choice."),
+        ("?q=" + "a" * 201, "q", "Ensure this value has at most 200 characters (it has 201)."),
+        ("?q=nul%00byte", "q", "Null characters are not allowed."),
+    ],
+)
+def test_bad_filter_values_are_form_errors_on_a_normal_page(public_client, query, field, message):
+    ClaimFactory(text="Still listed.")
+
+    page = get_page(public_client, query)
+
+    assert f'id="id_{field}_error"' in page
+    assert message in page
+    assert listed_sentences(page) == ["Still listed."]
+
+
+def test_a_ten_thousand_character_query_string_gets_a_normal_page(public_client):
+    ClaimFactory()
+
+    page = get_page(public_client, "?q=" + "word " * 2000)
+
+    assert "Ensure this value has at most 200 characters (it has 9999)." in page
+
+
+def test_sql_and_html_in_the_search_box_are_searched_for_and_shown_as_text(public_client):
+    ClaimFactory(text="A perfectly ordinary sentence.")
+
+    sql = get_page(public_client, "?q=%27+OR+1%3D1+--")
+    html = get_page(public_client, "?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+
+    assert listed_sentences(sql) == []
+    assert "matching “&#x27; OR 1=1 --”" in sql
+    assert listed_sentences(html) == []
+    assert "<script>alert(1)" not in html
+    assert "matching “&lt;script&gt;alert(1)&lt;/script&gt;”" in html
+
+
+def test_search_finds_all_the_words_or_an_exact_phrase_and_ranks_the_best_match_first(
+    public_client,
+):
+    ClaimFactory(text="Inflation fell in March while wages rose.")
+    ClaimFactory(text="Wages rose. Inflation rose. Inflation worried the inflation hawks.")
+    ClaimFactory(text="Nothing relevant here.")
+
+    several_words = listed_sentences(get_page(public_client, "?q=inflation+wages"))
+    phrase = listed_sentences(get_page(public_client, "?q=%22inflation+fell%22"))
+
+    assert several_words == [
+        "Wages rose. Inflation rose. Inflation worried the inflation hawks.",
+        "Inflation fell in March while wages rose.",
+    ]
+    assert phrase == ["Inflation fell in March while wages rose."]
+
+
+def test_search_highlights_the_matched_words_and_escapes_the_rest(public_client):
+    ClaimFactory(text="The <script>alert(1)</script> budget grew.")
+    ClaimFactory(text="Budgets & <img src=x onerror=alert(1)> deficits.")
+
+    page = get_page(public_client, "?q=budget")
+
+    assert "The &lt;script&gt;alert(1)&lt;/script&gt; <mark>budget</mark> grew." in page
+    assert "<mark>Budgets</mark> &amp; &lt;img src=x onerror=alert(1)&gt; deficits." in page
+    assert "<script>alert(1)" not in page
+    assert "<img src=x" not in page
+
+
+def test_a_sentence_containing_the_highlight_sentinels_cannot_inject_markup(public_client):
+    ClaimFactory(text="Budget \ue000<b>\ue001 text.")
+
+    page = get_page(public_client, "?q=budget")
+
+    assert "<b>" not in page
+    assert "&lt;b&gt;" in page
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("newest", ["Newest article.", "Middle article.", "Undated article."]),
+        ("evidence", ["Middle article.", "Newest article.", "Undated article."]),
+        ("reviewed", ["Undated article.", "Newest article.", "Middle article."]),
+    ],
+)
+def test_it_sorts_by_article_date_evidence_or_review_date(public_client, sort, expected):
+    now = timezone.now()
+    newest = ReviewedClaimFactory(
+        article=ArticleFactory(published_on=datetime.date(2024, 1, 1)),
+        text="Newest article.",
+        reviewed_at=now - datetime.timedelta(days=2),
+    )
+    middle = ClaimFactory(
+        article=ArticleFactory(published_on=datetime.date(2023, 1, 1)), text="Middle article."
+    )
+    ReviewedClaimFactory(
+        article=ArticleFactory(published_on=None),
+        text="Undated article.",
+        reviewed_at=now - datetime.timedelta(days=1),
+    )
+    EvidenceFactory.create_batch(2, claim=middle)
+    EvidenceFactory(claim=newest)
+
+    assert listed_sentences(get_page(public_client, f"?sort={sort}")) == expected
+
+
+def test_the_counts_by_verdict_follow_the_filters(public_client):
+    outlet = OutletFactory(name="Counted")
+    ReviewedClaimFactory.create_batch(
+        2, article=ArticleFactory(outlet=outlet), status=Claim.Status.FALSE
+    )
+    ReviewedClaimFactory(article=ArticleFactory(outlet=outlet))
+    ReviewedClaimFactory.create_batch(5, status=Claim.Status.FALSE)
+
+    page = get_page(public_client, "?outlet=counted")
+
+    assert "The 3 claims matching, by verdict." in page
+    assert "False</a>:\n        <strong>2</strong>" in page
+    assert "Supported</a>:\n        <strong>1</strong>" in page
+    # Following a verdict in the chart keeps the other filters.
+    assert 'href="?outlet=counted&amp;verdict=false"' in page
+
+
+def test_the_canonical_link_holds_only_the_valid_filters_in_a_stable_order(public_client):
+    ClaimFactory()
+
+    page = get_page(
+        public_client,
+        "?verdict=false&q=tax&published_from=2023-13-45&utm_source=x&verdict=contested",
+    )
+
+    assert (
+        '<link rel="canonical" href="http://testserver/claims/?q=tax&amp;verdict=contested'
+        '&amp;verdict=false">'
+    ) in page
+
+
+def test_the_canonical_link_uses_the_public_site_address_when_configured(public_client, settings):
+    settings.FACTCHECK_SITE_URL = "https://facts.example.org"
+
+    page = get_page(public_client, "?contested=on")
+
+    assert '<link rel="canonical" href="https://facts.example.org/claims/?contested=on">' in page
+
+
+def test_the_export_links_carry_the_current_filters_but_not_the_page(public_client):
+    ClaimFactory()
+
+    page = get_page(public_client, "?verdict=false&after=abc")
+
+    assert 'href="/claims/export.csv?verdict=false"' in page
+    assert 'href="/claims/export.json?verdict=false"' in page
+
+
+def walk_pages(client, query: str) -> list[list[str]]:
+    pages = []
+    url = f"/claims/{query}"
+    while url:
+        page = get_page(client, url.removeprefix("/claims/"))
+        pages.append(listed_sentences(page))
+        link = next_link(page)
+        url = f"/claims/{link}" if link else None
+    return pages
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?sort=newest", "?sort=evidence", "?sort=reviewed", "?q=claim"]
+)
+def test_every_sort_order_pages_through_every_claim_exactly_once(public_client, query):
+    now = timezone.now()
+    articles = [
+        ArticleFactory(published_on=None),
+        ArticleFactory(published_on=datetime.date(2023, 1, 1)),
+        ArticleFactory(published_on=datetime.date(2023, 1, 1)),
+    ]
+    for number in range(60):
+        claim = ClaimFactory(
+            article=articles[number % 3],
+            text=f"Claim {number}" + " claim" * (number % 4),
+            status=Claim.Status.SUPPORTED if number % 2 else Claim.Status.UNREVIEWED,
+            reason="Checked." if number % 2 else "",
+            # Ties on the review time too, so the id has to break them.
+            reviewed_at=now - datetime.timedelta(hours=number % 5) if number % 2 else None,
+        )
+        if number % 3:
+            EvidenceFactory(claim=claim)
+
+    pages = walk_pages(public_client, query)
+
+    assert [len(page) for page in pages] == [25, 25, 10]
+    listed = [sentence for page in pages for sentence in page]
+    assert sorted(listed) == sorted(Claim.objects.values_list("text", flat=True))
+
+
+def test_the_previous_page_link_returns_to_the_rows_before(public_client):
+    article = ArticleFactory()
+    for number in range(60):
+        ClaimFactory(article=article, ordinal=number, text=f"Sentence {number:02}.")
+
+    first = get_page(public_client)
+    second = get_page(public_client, next_link(first))
+    third = get_page(public_client, next_link(second))
+    back_to_second = get_page(public_client, previous_link(third))
+    back_to_first = get_page(public_client, previous_link(back_to_second))
+
+    assert listed_sentences(back_to_second) == listed_sentences(second)
+    assert listed_sentences(back_to_first) == listed_sentences(first)
+    assert previous_link(back_to_first) is None
+    assert listed_sentences(third) == [f"Sentence {number}." for number in range(50, 60)]
+    assert next_link(third) is None
+
+
+def test_the_page_links_keep_the_filters(public_client):
+    ReviewedClaimFactory.create_batch(30, status=Claim.Status.FALSE)
+
+    link = next_link(get_page(public_client, "?verdict=false&sort=reviewed"))
+
+    query = parse_qs(urlsplit(link).query)
+    assert query["verdict"] == ["false"]
+    assert query["sort"] == ["reviewed"]
+    assert "after" in query
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    ["garbage!!", "W10", "WyJhcnRpY2xlIiwgWzEsICJ4Il1d", "WyJuZXdlc3QiLCBbMSwgMl1d", "x" * 600],
+)
+def test_a_damaged_page_link_shows_the_first_page_with_a_message(public_client, cursor):
+    ClaimFactory(text="First of all.")
+
+    page = get_page(public_client, f"?after={cursor}")
+
+    assert "That page link is damaged" in page
+    assert listed_sentences(page) == ["First of all."]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # ["article", [10**30, 0]]: a number no database id can have.
+        "?after=WyJhcnRpY2xlIiwgWzEwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAsIDBdXQ",
+        # ["rank", [NaN, 0]] on a search.
+        "?q=first&before=WyJyYW5rIiwgW05hTiwgMF1d",
+    ],
+)
+def test_a_tampered_page_link_with_impossible_values_is_refused(public_client, query):
+    ClaimFactory(text="First of all.")
+
+    page = get_page(public_client, query)
+
+    assert "That page link is damaged" in page
+    assert listed_sentences(page) == ["First of all."]
+
+
+def test_a_page_link_made_for_another_sort_order_is_refused(public_client):
+    ClaimFactory.create_batch(30)
+    link = next_link(get_page(public_client, "?sort=newest"))
+    cursor = parse_qs(urlsplit(link).query)["after"][0]
+
+    page = get_page(public_client, f"?sort=evidence&after={cursor}")
+
+    assert "made for another sort order" in page
+
+
+def make_claims(count: int) -> None:
+    outlet = OutletFactory(name="Query Count")
+    source = SourceFactory()
+    for _ in range(count):
+        claim = ReviewedClaimFactory(
+            article=ArticleFactory(outlet=outlet), text="A claim about taxes."
+        )
+        EvidenceFactory(claim=claim, source=source)
+
+
+@pytest.mark.parametrize("claims", [3, 30])
+@pytest.mark.parametrize(
+    ("query", "queries"),
+    [
+        # Verdict counts (one GROUP BY) and the page of claims with article and outlet.
+        ("", 2),
+        ("?verdict=supported&reviewed=yes&evidence=yes&published_from=2023-01-01", 2),
+        ("?sort=evidence", 2),
+        # + the highlights of the visible rows.
+        ("?q=taxes", 3),
+        # + looking up the outlet and the source named by the filters.
+        ("?outlet=query-count&source={source}&q=taxes&sort=newest", 5),
+    ],
+)
+def test_the_claims_page_takes_a_fixed_number_of_queries(
+    public_client, django_assert_num_queries, claims, query, queries
+):
+    make_claims(claims)
+    query = query.format(source=SourceFactory._meta.model.objects.get().pk)
+
+    with django_assert_num_queries(queries):
+        page = get_page(public_client, query)
+
+    assert len(listed_sentences(page)) == min(claims, 25)
+
+
+def test_the_next_page_takes_as_many_queries_as_the_first(public_client, django_assert_num_queries):
+    make_claims(60)
+    link = next_link(get_page(public_client, "?q=taxes"))
+
+    with django_assert_num_queries(3):
+        page = get_page(public_client, link)
+
+    assert len(listed_sentences(page)) == 25
+
+
+@pytest.mark.parametrize(
+    ("query", "is_open"),
+    [
+        ("", False),
+        ("?q=tax", False),
+        ("?outlet=x", True),
+        ("?sort=newest", True),
+        ("?verdict=no", True),
+    ],
+)
+def test_the_folded_filters_open_when_one_of_them_is_in_use_or_wrong(public_client, query, is_open):
+    page = get_page(public_client, query)
+
+    assert ('<details class="more-filters" open>' in page) is is_open
+
+
+def test_an_unbalanced_highlight_sentinel_from_the_data_is_dropped_not_turned_into_a_tag():
+    assert render_headline("a \ue000<b> \ue000budget\ue001") == "a &lt;b&gt; budget"

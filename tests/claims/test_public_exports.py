@@ -1,0 +1,150 @@
+import csv
+import datetime
+import io
+import json
+
+import pytest
+from django.http import StreamingHttpResponse
+
+from claims.models import Claim
+from tests.claims.factories_public import ReviewedClaimFactory
+from tests.factories import ArticleFactory, ClaimFactory, EditorFactory, EvidenceFactory
+
+pytestmark = pytest.mark.django_db
+
+COLUMNS = [
+    "id",
+    "url",
+    "article",
+    "outlet",
+    "published",
+    "sentence",
+    "verdict",
+    "reason",
+    "reviewed_by",
+    "reviewed_at",
+    "evidence_count",
+]
+
+
+def download(client, path: str) -> tuple[StreamingHttpResponse, str]:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert isinstance(response, StreamingHttpResponse)
+    return response, b"".join(response.streaming_content).decode()
+
+
+def csv_rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_the_csv_export_has_one_row_per_claim_with_every_column(public_client):
+    reviewer = EditorFactory(first_name="Jane", last_name="Doe")
+    claim = ReviewedClaimFactory(
+        article=ArticleFactory(title="Pay", published_on=datetime.date(2023, 6, 30)),
+        text="Wages rose.",
+        status=Claim.Status.FALSE,
+        reason="They fell.",
+        reviewed_by=reviewer,
+        reviewed_at=datetime.datetime(2024, 1, 2, 10, 0, tzinfo=datetime.UTC),
+    )
+    EvidenceFactory.create_batch(2, claim=claim)
+
+    response, text = download(public_client, "/claims/export.csv")
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="claims.csv"'
+    assert text.splitlines()[0] == ",".join(COLUMNS)
+    assert csv_rows(text) == [
+        {
+            "id": str(claim.pk),
+            "url": f"http://testserver/claims/{claim.pk}/",
+            "article": "Pay",
+            "outlet": claim.article.outlet.name,
+            "published": "2023-06-30",
+            "sentence": "Wages rose.",
+            "verdict": "False",
+            "reason": "They fell.",
+            "reviewed_by": "Jane Doe",
+            "reviewed_at": "2024-01-02T10:00:00+00:00",
+            "evidence_count": "2",
+        }
+    ]
+
+
+def test_the_exports_apply_the_same_filters_and_sort_as_the_claims_page(public_client):
+    ReviewedClaimFactory(
+        text="Wrong and old.",
+        status="false",
+        reviewed_at=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC),
+    )
+    ReviewedClaimFactory(
+        text="Wrong and new.",
+        status="false",
+        reviewed_at=datetime.datetime(2024, 2, 1, tzinfo=datetime.UTC),
+    )
+    ReviewedClaimFactory(text="Right.")
+
+    _, text = download(public_client, "/claims/export.csv?verdict=false&sort=reviewed")
+    _, json_text = download(public_client, "/claims/export.json?verdict=false&sort=reviewed")
+
+    assert [row["sentence"] for row in csv_rows(text)] == ["Wrong and new.", "Wrong and old."]
+    assert [row["sentence"] for row in json.loads(json_text)] == [
+        "Wrong and new.",
+        "Wrong and old.",
+    ]
+
+
+def test_the_json_export_is_a_list_of_objects_with_the_same_columns(public_client):
+    claim = ClaimFactory(text='Quotes " and <tags> survive.')
+
+    response, text = download(public_client, "/claims/export.json")
+
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    [row] = json.loads(text)
+    assert list(row) == COLUMNS
+    assert row["id"] == claim.pk
+    assert row["sentence"] == 'Quotes " and <tags> survive.'
+    assert row["verdict"] == "Unreviewed"
+    assert row["reviewed_at"] == ""
+    assert row["evidence_count"] == 0
+
+
+def test_an_empty_json_export_is_an_empty_list(public_client):
+    _, text = download(public_client, "/claims/export.json")
+
+    assert json.loads(text) == []
+
+
+@pytest.mark.parametrize("formula", ['=HYPERLINK("x")', "+1+1", "-1+1", "@SUM(A1)"])
+def test_cells_that_a_spreadsheet_would_run_as_formulas_are_defused(public_client, formula):
+    ReviewedClaimFactory(text=formula, reason=formula, article=ArticleFactory(title=formula))
+
+    _, text = download(public_client, "/claims/export.csv")
+
+    [row] = csv_rows(text)
+    assert row["sentence"] == row["reason"] == row["article"] == "'" + formula
+
+
+@pytest.mark.parametrize("path", ["/claims/export.csv", "/claims/export.json"])
+def test_an_export_with_an_invalid_filter_is_refused_with_a_message_naming_it(public_client, path):
+    ClaimFactory()
+
+    response = public_client.get(f"{path}?published_from=2023-13-45&source=abc")
+
+    assert response.status_code == 400
+    message = response.content.decode()
+    assert "published_from: Enter a valid date." in message
+    assert "source: Enter a whole number." in message
+
+
+@pytest.mark.parametrize("claims", [3, 30])
+def test_an_export_reads_the_claims_in_one_query(public_client, django_assert_num_queries, claims):
+    reviewer = EditorFactory()
+    for _ in range(claims):
+        EvidenceFactory(claim=ReviewedClaimFactory(reviewed_by=reviewer))
+
+    with django_assert_num_queries(1):
+        _, text = download(public_client, "/claims/export.csv?sort=evidence")
+
+    assert len(csv_rows(text)) == claims
