@@ -50,3 +50,13 @@ def chromium() -> Iterator[object]:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings) -> None:
+    # Tests run with DEBUG off, where {% static %} needs the manifest that collectstatic writes;
+    # no test is about static files, so plain storage stands in for it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

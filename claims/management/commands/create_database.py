@@ -6,6 +6,8 @@ from psycopg2 import sql
 
 class Command(BaseCommand):
     help = "Create the PostgreSQL database named by DATABASE_URL if it does not exist yet."
+    # The checks query the database (its server version), which may not exist yet.
+    requires_system_checks: list[str] = []
 
     def handle(self, *args, **options) -> None:
         settings_dict = connections["default"].settings_dict

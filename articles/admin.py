@@ -1,0 +1,241 @@
+"""Articles in the admin: read-only records of what was imported, plus the upload page."""
+
+from pathlib import PurePath
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from articles.forms import ArticleUploadForm
+from articles.importer import ImportOutcome, article_import_file
+from articles.models import Article, Citation, Contributor, Reference
+from claims.models import Claim
+from factcheck.admin import BoundedRelatedFieldListFilter, EstimatedCountPaginator, subquery_count
+
+IMPORTED_FIELDS = [
+    "title",
+    "kicker",
+    "standfirst",
+    "outlet",
+    "published_on",
+    "url",
+    "source_file_name",
+    "content_hash",
+    "imported_at",
+    "updated_at",
+    "metadata",
+]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """What the importer stored: shown, never edited here (a re-import replaces it)."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        return False
+
+
+class ContributorInline(ReadOnlyInline):
+    model = Contributor
+    fields = ["position", "role_label", "name", "role"]
+
+
+class ReferenceInline(ReadOnlyInline):
+    model = Reference
+    fields = ["label", "key", "raw_text", "source", "in_bibliography"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("source__outlet")
+
+
+class CitationInline(ReadOnlyInline):
+    model = Citation
+    fields = ["position", "label", "reference", "source", "start", "end"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("reference", "source__outlet")
+
+
+class ClaimInline(ReadOnlyInline):
+    """The article's sentences with their verdicts; each links to its review page."""
+
+    model = Claim
+    # The sentence is each row's title, linked to its page where the full text is.
+    fields = ["status", "reviewed_at"]
+    show_change_link = True
+    verbose_name_plural = "claims (open one to review it)"
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "outlet",
+        "published_on",
+        "claim_count",
+        "source_file_name",
+        "updated_at",
+    ]
+    search_fields = ["title", "source_file_name"]
+    list_filter = [("outlet", BoundedRelatedFieldListFilter), "published_on"]
+    list_select_related = ["outlet"]
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = EstimatedCountPaginator
+    readonly_fields = [*IMPORTED_FIELDS, "body_paragraphs"]
+    fieldsets = [
+        (None, {"fields": ["title", "kicker", "standfirst", "outlet", "published_on", "url"]}),
+        ("Text", {"fields": ["body_paragraphs"]}),
+        (
+            "Import",
+            {
+                "fields": [
+                    "source_file_name",
+                    "content_hash",
+                    "imported_at",
+                    "updated_at",
+                    "metadata",
+                ],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
+    inlines = [ContributorInline, ClaimInline, ReferenceInline, CitationInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            # The list and autocomplete need no bodies; the change page loads its one body.
+            .defer("body", "metadata")
+            .annotate(claim_count=subquery_count(Claim.objects.filter(article=OuterRef("pk"))))
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Articles come from files: the upload page (or the import command) creates them.
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        # Every field is what the file said; a re-import of the corrected file changes it.
+        return False
+
+    @admin.display(description="Claims", ordering="claim_count")
+    def claim_count(self, article: Article) -> SafeString:
+        return format_html(
+            '<a href="{}?article__id__exact={}">{}</a>',
+            reverse("admin:claims_claim_changelist"),
+            article.pk,
+            article.claim_count,
+        )
+
+    @admin.display(description="Body")
+    def body_paragraphs(self, article: Article) -> SafeString:
+        paragraphs = [paragraph for paragraph in article.body.split("\n\n") if paragraph.strip()]
+        return format_html(
+            '<div style="white-space:pre-wrap;max-width:60em">{}</div>',
+            format_html_join("", "<p>{}</p>", ((paragraph,) for paragraph in paragraphs)),
+        )
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
+        extra_context = {
+            **(extra_context or {}),
+            "can_import_articles": request.user.has_perm("articles.import_article"),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def get_urls(self) -> list[URLPattern]:
+        upload = path(
+            "upload/",
+            self.admin_site.admin_view(self.upload_view),
+            name="articles_article_upload",
+        )
+        return [upload, *super().get_urls()]
+
+    def upload_view(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm("articles.import_article"):
+            raise PermissionDenied
+        if request.method == "POST":
+            form = ArticleUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                dry_run = form.cleaned_data["dry_run"]
+                outcome = article_import_file(
+                    file_name=PurePath(upload.name).name, data=upload.read(), dry_run=dry_run
+                )
+                self._report_import(request, outcome, dry_run=dry_run)
+                if not outcome.failed and not dry_run:
+                    # Back to an empty form, so a reload does not import the file again.
+                    return redirect(request.path)
+        else:
+            form = ArticleUploadForm()
+        request.current_app = self.admin_site.name
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Upload an article file",
+            "opts": self.opts,
+            "form": form,
+            "max_bytes": settings.ARTICLE_UPLOAD_MAX_BYTES,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/articles/article/upload.html", context)
+
+    def _report_import(
+        self, request: HttpRequest, outcome: ImportOutcome, *, dry_run: bool
+    ) -> None:
+        for warning in outcome.warnings:
+            self.message_user(request, warning, messages.WARNING)
+        if outcome.failed:
+            self.message_user(request, f"Not imported. {outcome.error}", messages.ERROR)
+            return
+        counts = (
+            ", ".join(
+                f"{count} {name.replace('_', ' ')}"
+                for name, count in sorted(outcome.counts.items())
+                if count
+            )
+            or "nothing to add"
+        )
+        if dry_run:
+            self.message_user(
+                request,
+                f"Dry run of {outcome.file_name}: the article would be {outcome.status}; "
+                f"{counts}. Nothing was saved.",
+                messages.INFO,
+            )
+            return
+        if outcome.status == "unchanged":
+            summary = f"{outcome.file_name} is unchanged since its last import; nothing to do."
+            level = messages.INFO
+        else:
+            summary = f"{outcome.file_name}: article {outcome.status}; {counts}."
+            level = messages.SUCCESS
+        if outcome.article is None:
+            self.message_user(request, summary, level)
+            return
+        self.message_user(
+            request,
+            format_html(
+                '{} <a href="{}">Open “{}”</a>.',
+                summary,
+                reverse("admin:articles_article_change", args=[outcome.article.pk]),
+                outcome.article.title,
+            ),
+            level,
+        )

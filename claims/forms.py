@@ -1,0 +1,55 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from claims.models import Claim
+from claims.services import claim_verdict_validate
+
+
+class VerdictActionForm(forms.Form):
+    """The intermediate page of a bulk verdict: one reason for every selected claim."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text="Why this verdict: what the evidence shows. Readers see it on every claim "
+        "selected; for a reset it is kept in each claim's history.",
+        error_messages={"required": "Give a reason: it is recorded with every claim changed."},
+    )
+
+
+class ClaimAdminForm(forms.ModelForm):
+    """The verdict part of a claim's change page; the sentence itself comes from imports."""
+
+    class Meta:
+        model = Claim
+        fields = ["status", "reason", "related_claims"]
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        if "status" in cleaned_data and "reason" in cleaned_data:
+            try:
+                status, reason = claim_verdict_validate(
+                    status=cleaned_data["status"], reason=cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                # Field errors also keep the model's constraint check from repeating the
+                # message in its own words.
+                self.add_error(None, error)
+            else:
+                cleaned_data["status"], cleaned_data["reason"] = status, reason
+        return cleaned_data
+
+    def clean_related_claims(self):
+        related_claims = self.cleaned_data["related_claims"]
+        if self.instance.pk is None:
+            return related_claims
+        same_article = [
+            claim
+            for claim in related_claims
+            if claim.pk == self.instance.pk or claim.article_id == self.instance.article_id
+        ]
+        if same_article:
+            raise ValidationError(
+                "Related claims are sentences in other articles; these are in this article: "
+                + "; ".join(f"“{claim}”" for claim in same_article)
+            )
+        return related_claims

@@ -1,0 +1,108 @@
+import json
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from articles.models import Article, Reference
+from claims.models import Claim, Evidence
+from claims.services import claim_set_verdict
+
+DEFAULT_PATH = Path(__file__).resolve().parents[3] / "fixtures" / "demo_reviews.json"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the editorial review of the seed articles (verdicts, evidence, related claims) "
+        "from a JSON file. Run after importing the seeds; running it again changes nothing."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("path", nargs="?", default=str(DEFAULT_PATH))
+
+    def handle(self, *args, path: str, **options) -> None:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise CommandError(f"{path}: cannot read the review file: {error}") from error
+
+        with transaction.atomic():
+            reviewer = demo_reviewer(data.get("reviewer") or {})
+            changed = 0
+            for number, review in enumerate(data["reviews"], start=1):
+                try:
+                    changed += review_apply(review=review, reviewer=reviewer)
+                except (LookupError, ValidationError) as error:
+                    raise CommandError(f"{path}: review {number}: {error}") from error
+        self.stdout.write(
+            f"demo reviews: {len(data['reviews'])} in the file, {changed} applied, "
+            f"{len(data['reviews']) - changed} already in place"
+        )
+
+
+def demo_reviewer(spec: dict):
+    user, created = get_user_model().objects.get_or_create(
+        username=spec.get("username", "demo-desk"),
+        defaults={"first_name": spec.get("first_name", ""), "last_name": spec.get("last_name", "")},
+    )
+    if created:
+        # The demo reviewer signs verdicts; nobody logs in as it.
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
+def claim_find(*, article_file: str, sentence: str) -> Claim:
+    article = Article.objects.filter(source_file_name=article_file).first()
+    if article is None:
+        raise LookupError(f"article {article_file!r} is not imported")
+    matches = list(article.claims.filter(text__contains=sentence)[:2])
+    if len(matches) != 1:
+        found = "no" if not matches else "more than one"
+        raise LookupError(f"{found} sentence of {article_file!r} contains {sentence!r}")
+    return matches[0]
+
+
+def reference_find(*, article_file: str, key: str) -> Reference:
+    reference = (
+        Reference.objects.select_related("source")
+        .filter(article__source_file_name=article_file, key=key)
+        .first()
+    )
+    if reference is None:
+        raise LookupError(f"article {article_file!r} has no reference {key!r}")
+    return reference
+
+
+def review_apply(*, review: dict, reviewer) -> int:
+    """Apply one review; 1 if anything changed, 0 if it was already in place."""
+    claim = claim_find(article_file=review["article"], sentence=review["sentence"])
+    changed = 0
+    if claim.status != review["status"] or claim.reason != review["reason"]:
+        claim_set_verdict(
+            claim=claim, status=review["status"], reason=review["reason"], user=reviewer
+        )
+        changed = 1
+    for item in review.get("evidence", []):
+        source = reference_find(article_file=item["article"], key=item["reference"]).source
+        if Evidence.objects.filter(claim=claim, source=source, stance=item["stance"]).exists():
+            continue
+        evidence = Evidence(
+            claim=claim,
+            source=source,
+            stance=item["stance"],
+            quote=item.get("quote", ""),
+            added_by=reviewer,
+        )
+        evidence._history_user = reviewer
+        evidence.full_clean()
+        evidence.save()
+        changed = 1
+    for related in review.get("related", []):
+        other = claim_find(article_file=related["article"], sentence=related["sentence"])
+        if not claim.related_claims.filter(pk=other.pk).exists():
+            claim.related_claims.add(other)
+            changed = 1
+    return changed
