@@ -1,8 +1,12 @@
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.django_db
@@ -33,3 +37,31 @@ def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off() -> No
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_production_settings_pass_the_deploy_check() -> None:
+    from django.db import connection
+
+    database = connection.settings_dict
+    # Only what a production host would set; the HTTPS settings keep their defaults.
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        "DEBUG": "0",
+        "SECRET_KEY": "k7#Qz9!vR2@pL5$wX8^mN3&bT6*cY1(hJ4)gF0-dS" * 2,
+        "ALLOWED_HOSTS": "factcheck.example.org",
+        # The system checks read the server version, so point them at the test database.
+        "DATABASE_URL": (
+            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT'] or 5432}"
+            f"/{database['NAME']}"
+        ),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout

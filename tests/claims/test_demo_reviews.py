@@ -1,0 +1,93 @@
+"""The demo review of the seeds: the product's point, shown on the seed articles."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from articles.models import Article
+from claims.models import Claim, Evidence
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeds_imported(seed_paths) -> None:
+    call_command("import_articles", *map(str, seed_paths.values()), stdout=None)
+
+
+def claim_containing(text: str) -> Claim:
+    return Claim.objects.get(text__contains=text)
+
+
+def test_the_seeds_disagreements_are_contested_with_contradicting_evidence(
+    seeds_imported,
+) -> None:
+    call_command("load_demo_reviews", stdout=None)
+
+    disagreements = {
+        # attacker casualties
+        "over 70 attackers were killed": "002_c2c4f3a961daad98.txt",
+        "only two fighters had been injured": "000_09d18a1f87d1f789.txt",
+        # civilian deaths
+        "no casualties among the civilian population": "000_09d18a1f87d1f789.txt",
+        # the groups' ties to Ukraine's government
+        "are controlled by Ukrainian intelligence": "000_09d18a1f87d1f789.txt",
+        "not formally linked to the Ukrainian government": "002_c2c4f3a961daad98.txt",
+        "no formal connection to the Ukrainian government": "002_c2c4f3a961daad98.txt",
+    }
+    for sentence, contradicting_article in disagreements.items():
+        claim = claim_containing(sentence)
+        assert claim.status == Claim.Status.CONTESTED, sentence
+        assert len(claim.reason) > 40, sentence
+        assert claim.reviewed_by.username == "demo-desk"
+        assert claim.reviewed_at is not None
+        contradicting = claim.evidence.filter(stance=Evidence.Stance.CONTRADICTS)
+        assert contradicting.exists(), sentence
+        # The contradicting source is one that another seed article cites (or is).
+        assert contradicting.filter(
+            source__references__article__source_file_name=contradicting_article
+        ).exists(), sentence
+
+
+def test_the_economist_evidence_points_at_the_imported_article(seeds_imported) -> None:
+    call_command("load_demo_reviews", stdout=None)
+
+    evidence = claim_containing("co-ordinate their activities with Ukraine").evidence.get(
+        stance=Evidence.Stance.SUPPORTS
+    )
+    assert evidence.source.linked_article == Article.objects.get(
+        source_file_name="004_3263043cf6c7fdd3.txt"
+    )
+
+
+def test_each_verdict_is_on_record_with_its_reviewer(seeds_imported) -> None:
+    call_command("load_demo_reviews", stdout=None)
+
+    claim = claim_containing("over 70 attackers were killed")
+    latest = claim.history.first()
+    assert latest.status == Claim.Status.CONTESTED
+    assert latest.history_user.username == "demo-desk"
+    assert claim.related_claims.count() == 2
+
+
+def test_loading_twice_changes_nothing(seeds_imported) -> None:
+    call_command("load_demo_reviews", stdout=None)
+    counts = (Claim.history.count(), Evidence.objects.count(), Evidence.history.count())
+
+    call_command("load_demo_reviews", stdout=None)
+
+    assert (Claim.history.count(), Evidence.objects.count(), Evidence.history.count()) == counts
+
+
+def test_it_names_the_review_whose_sentence_is_missing(seed_paths, tmp_path) -> None:
+    call_command("import_articles", str(seed_paths["000"]), stdout=None)
+    reviews = tmp_path / "reviews.json"
+    reviews.write_text(
+        '{"reviews": [{"article": "000_09d18a1f87d1f789.txt", "sentence": "no such words",'
+        ' "status": "contested", "reason": "A reason."}]}',
+        encoding="utf-8",
+    )
+
+    with pytest.raises(CommandError, match=r"review 1: no sentence .* contains 'no such words'"):
+        call_command("load_demo_reviews", str(reviews), stdout=None)
+    assert not Claim.objects.reviewed().exists()
