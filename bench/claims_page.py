@@ -1,0 +1,206 @@
+"""How fast the public claims pages answer with many claims in the database.
+
+Fills a scratch database with synthetic articles, claims, sources and evidence (once; later
+runs reuse them), then requests each page several times and prints the median time and the
+number of queries:
+
+    psql -h 127.0.0.1 -U postgres -c 'create database factcheck_bench'
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck_bench
+    .venv/bin/python manage.py migrate
+    .venv/bin/python bench/claims_page.py --claims 200000
+"""
+
+import argparse
+import datetime
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-not-a-secret-0123456789-abcdefghijklmnop")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from articles.models import Article  # noqa: E402
+from claims.models import Claim, Evidence  # noqa: E402
+from sources.models import Outlet, Source  # noqa: E402
+
+WORDS = [
+    "raid",
+    "border",
+    "militia",
+    "casualties",
+    "civilians",
+    "Belgorod",
+    "Kremlin",
+    "Ukraine",
+    "intelligence",
+    "legion",
+    "volunteer",
+    "corps",
+    "incursion",
+    "village",
+    "defence",
+    "ministry",
+    "evidence",
+    "report",
+    "claim",
+    "government",
+    "soldiers",
+    "drone",
+    "attack",
+    "region",
+    "officials",
+    "weapons",
+    "armoured",
+    "vehicles",
+    "evacuation",
+]
+CLAIMS_PER_ARTICLE = 40
+
+
+def populate(claim_total: int) -> None:
+    """Synthetic data in bulk; deterministic, so two runs measure the same thing."""
+    have = Claim.objects.count()
+    if have >= claim_total:
+        print(f"using the {have} claims already in the database")
+        return
+    print(f"adding {claim_total - have} claims …", flush=True)
+    randomizer = random.Random(have)
+    outlets = [Outlet.objects.get_or_create(name=f"Bench Outlet {n}")[0] for n in range(20)]
+    sources = Source.objects.bulk_create(
+        Source(
+            title=f"Bench source {have}-{n}",
+            outlet=outlets[n % len(outlets)],
+            fingerprint=f"bench source {have}-{n}|",
+        )
+        for n in range(500)
+    )
+    now = timezone.now()
+    editor_statuses = [status for status in Claim.Status.values if status != "unreviewed"]
+    article_count = (claim_total - have) // CLAIMS_PER_ARTICLE + 1
+    for batch_start in range(0, article_count, 200):
+        articles = Article.objects.bulk_create(
+            Article(
+                title=f"Bench article {have}-{n}",
+                slug=f"bench-article-{have}-{n}",
+                outlet=outlets[n % len(outlets)],
+                published_on=datetime.date(2023, 1, 1) + datetime.timedelta(days=n % 900),
+                body="x",
+                source_file_name=f"bench-{have}-{n}.txt",
+                content_hash=f"{have}-{n}",
+                imported_at=now,
+                updated_at=now,
+            )
+            for n in range(batch_start, min(batch_start + 200, article_count))
+        )
+        claims = []
+        for article in articles:
+            for ordinal in range(CLAIMS_PER_ARTICLE):
+                text = " ".join(randomizer.choices(WORDS, k=18)).capitalize() + "."
+                reviewed = randomizer.random() < 0.3
+                claims.append(
+                    Claim(
+                        article=article,
+                        ordinal=ordinal,
+                        text=text,
+                        start=0,
+                        end=len(text),
+                        paragraph=ordinal // 5,
+                        status=randomizer.choice(editor_statuses) if reviewed else "unreviewed",
+                        reason="Bench reason." if reviewed else "",
+                        reviewed_at=now - datetime.timedelta(minutes=randomizer.randint(0, 10**5))
+                        if reviewed
+                        else None,
+                    )
+                )
+        claims = Claim.objects.bulk_create(claims, batch_size=2000)
+        Evidence.objects.bulk_create(
+            (
+                Evidence(claim=claim, source=randomizer.choice(sources), stance=stance)
+                for claim in claims
+                for stance in randomizer.sample(["cited", "supports", "contradicts"], k=2)
+                if randomizer.random() < 0.5
+            ),
+            batch_size=5000,
+            ignore_conflicts=True,
+        )
+        print(f"  {Claim.objects.count()} claims", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def measure(client: Client, url: str, rounds: int) -> tuple[float, int, int]:
+    timings = []
+    for _ in range(rounds):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append(time.perf_counter() - started)
+    return statistics.median(timings) * 1000, len(queries), response.status_code
+
+
+def deep_url(client: Client, url: str, pages: int) -> str:
+    """Follow "Next page" `pages` times, as a reader paging through would."""
+    for _ in range(pages):
+        response = client.get(url)
+        next_cursor = response.context["page"].next_cursor
+        if not next_cursor:
+            break
+        separator = "&" if "?" in url else "?"
+        url = url.split("after=")[0].rstrip("&?") + f"{separator}after={next_cursor}"
+    return url
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--deep", type=int, default=50, help="pages to follow for 'deep'")
+    arguments = parser.parse_args()
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.DEBUG = False
+    populate(arguments.claims)
+    client = Client()
+    one_claim = Claim.objects.reviewed().order_by("pk").first()
+    pages = {
+        "front page": "/",
+        "claims, first page": "/claims/",
+        f"claims, {arguments.deep} pages deep": deep_url(client, "/claims/", arguments.deep),
+        "contested only": "/claims/?contested=on",
+        "search 'casualties civilians'": "/claims/?q=casualties+civilians",
+        "search a phrase": '/claims/?q="border+militia"',
+        "sort: recently reviewed": "/claims/?sort=reviewed",
+        "sort: newest article": "/claims/?sort=newest",
+        "sort: most evidence": "/claims/?sort=evidence",
+        "claim page": f"/claims/{one_claim.pk}/" if one_claim else "/claims/0/",
+        "CSV export, contested": "/claims/export.csv?contested=on",
+    }
+    print(f"\n{Claim.objects.count()} claims, {Evidence.objects.count()} evidence rows")
+    print(f"{'page':<34} {'median ms':>10} {'queries':>8} {'status':>7}")
+    for name, url in pages.items():
+        milliseconds, query_count, status = measure(client, url, arguments.rounds)
+        print(f"{name:<34} {milliseconds:>10.1f} {query_count:>8} {status:>7}")
+
+
+if __name__ == "__main__":
+    main()
