@@ -1,27 +1,8 @@
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, QuerySet
-from django.http import HttpRequest
 
 from articles.models import Article
-from sources.models import Outlet
-
-# Long enough for any title a reader could want; longer input is reported, not searched.
-SEARCH_MAX_LENGTH = 200
-
-
-def outlets_with_articles(request: HttpRequest | None) -> QuerySet[Outlet]:
-    # Only outlets that would give results: the sources' outlets can number in the hundreds.
-    return Outlet.objects.filter(Exists(Article.objects.filter(outlet=OuterRef("pk"))))
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        # The browser's date picker sends ISO dates; the same format must come back when the
-        # page redisplays a date the reader chose.
-        super().__init__(format="%Y-%m-%d")
+from factcheck.filters import date_range_filters, outlet_filter, title_filter
 
 
 class ArticleFilterForm(forms.Form):
@@ -37,29 +18,10 @@ class ArticleFilterForm(forms.Form):
 
 
 class ArticleFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        field_name="title",
-        lookup_expr="icontains",
-        label="Title contains",
-        max_length=SEARCH_MAX_LENGTH,
-    )
-    outlet = django_filters.ModelChoiceFilter(
-        queryset=outlets_with_articles,
-        to_field_name="slug",
-        label="Outlet",
-        empty_label="Any outlet",
-    )
-    published_from = django_filters.DateFilter(
-        field_name="published_on",
-        lookup_expr="gte",
-        label="Published from",
-        widget=DateInput(),
-    )
-    published_to = django_filters.DateFilter(
-        field_name="published_on",
-        lookup_expr="lte",
-        label="Published to",
-        widget=DateInput(),
+    q = title_filter()
+    outlet = outlet_filter(Article)
+    published_from, published_to = date_range_filters(
+        "published_on", from_label="Published from", to_label="Published to"
     )
 
     class Meta:

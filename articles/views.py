@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -15,54 +13,31 @@ from articles.rendering import (
     safe_external_url,
 )
 from claims.models import Claim
-
-PAGE_SIZE = 25
-
-
-def absolute_url(request: HttpRequest, path: str) -> str:
-    """An address for canonical links: the configured site URL when set, so every host that
-    serves the site points search engines at the same address."""
-    if settings.FACTCHECK_SITE_URL:
-        return settings.FACTCHECK_SITE_URL + path
-    return request.build_absolute_uri(path)
+from factcheck.pages import absolute_url, render_filtered_list
 
 
-def list_canonical_url(request: HttpRequest, path: str, page: Page) -> str:
-    # Filtered views are the same list seen through a filter; only the page number is its own.
-    if page.number > 1:
-        return absolute_url(request, f"{path}?page={page.number}")
-    return absolute_url(request, path)
-
-
-def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
-    # get_page turns a page number a reader mistyped ("abc", "-1", "99999") into a real page.
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def listed_articles() -> QuerySet[Article]:
-    """Articles with what a list row shows, newest first and undated last."""
+def articles_newest_first() -> QuerySet[Article]:
+    """Articles in the order and with the fields every list of them uses: the outlet loaded,
+    the body left out, newest first and undated last."""
     return (
         Article.objects.with_outlet()
         .defer("body", "metadata")
-        .annotate(
-            claim_count=Count("claims"),
-            contested_count=Count("claims", filter=Q(claims__status=Claim.Status.CONTESTED)),
-        )
         .order_by(F("published_on").desc(nulls_last=True), "title", "pk")
+    )
+
+
+def listed_articles() -> QuerySet[Article]:
+    """Articles with the claim counts a list row shows."""
+    return articles_newest_first().annotate(
+        claim_count=Count("claims"),
+        contested_count=Count("claims", filter=Q(claims__status=Claim.Status.CONTESTED)),
     )
 
 
 def article_list(request: HttpRequest) -> HttpResponse:
     filterset = ArticleFilter(request.GET, queryset=listed_articles(), request=request)
-    page = paginate(request, filterset.qs)
-    return render(
-        request,
-        "articles/article_list.html",
-        {
-            "filterset": filterset,
-            "page_obj": page,
-            "canonical_url": list_canonical_url(request, reverse("articles:article_list"), page),
-        },
+    return render_filtered_list(
+        request, "articles/article_list.html", filterset, reverse("articles:article_list")
     )
 
 
@@ -83,12 +58,10 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         article.citations.order_by("position").values_list("start", "end", "reference")
     )
     citing_articles = list(
-        Article.objects.with_outlet()
-        .defer("body", "metadata")
+        articles_newest_first()
         .filter(references__source__linked_article=article)
         .exclude(pk=article.pk)
         .distinct()
-        .order_by(F("published_on").desc(nulls_last=True), "title", "pk")
     )
 
     for reference in references:

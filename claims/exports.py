@@ -14,12 +14,12 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 
 from claims.filters import ClaimFilter
-from claims.jsonld import absolute_url
 from claims.models import Claim
 from claims.pagination import ORDERS, order_by
 from claims.search import search_rank
 from claims.templatetags.claims_extras import display_name
 from claims.views import NOT_IN_LISTS, evidence_total
+from factcheck.pages import absolute_url
 
 CHUNK_SIZE = 2000
 COLUMNS = [

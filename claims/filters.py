@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from articles.models import Article
 from claims.models import Claim, Evidence
 from claims.search import SEARCH_TERM_MAX_LENGTH, search_query
+from factcheck.filters import date_range_filters
 from sources.models import Outlet, Source
 
 SLUG_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -91,11 +92,6 @@ class SourceFilter(django_filters.Filter):
     field_class = SourceReferenceField
 
 
-def iso_date_input() -> forms.DateInput:
-    # A native date picker where the browser has one; it sends and expects ISO dates.
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 class ClaimFilter(django_filters.FilterSet):
     """Invalid values are reported on the form; the filters that did validate still apply (that
     is django-filter's behaviour: `qs` filters on `cleaned_data`, which holds the valid ones)."""
@@ -138,19 +134,11 @@ class ClaimFilter(django_filters.FilterSet):
     source = SourceFilter(
         method="filter_source", label="Source number", help_text="Claims that use this source."
     )
-    published_from = django_filters.DateFilter(
-        field_name="article__published_on",
-        lookup_expr="gte",
-        label="Article published from",
+    published_from, published_to = date_range_filters(
+        "article__published_on",
+        from_label="Article published from",
+        to_label="Article published until",
         help_text="YYYY-MM-DD",
-        widget=iso_date_input(),
-    )
-    published_to = django_filters.DateFilter(
-        field_name="article__published_on",
-        lookup_expr="lte",
-        label="Article published until",
-        help_text="YYYY-MM-DD",
-        widget=iso_date_input(),
     )
     sort = django_filters.ChoiceFilter(
         method="filter_sort",

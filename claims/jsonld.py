@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, Contributor
 from claims.models import Claim
+from factcheck.pages import absolute_url
 
 # reviewRating on a 1-5 scale, worst to best. 4 is left free for a "mostly supported" verdict
 # the model does not have, so adding one later does not renumber the others.
@@ -29,12 +30,6 @@ BEST_RATING = 5
 # What Django's json_script escapes: nothing in the data can close the <script> element or
 # open a comment inside it.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
-def absolute_url(request: HttpRequest, path: str) -> str:
-    if settings.FACTCHECK_SITE_URL:
-        return settings.FACTCHECK_SITE_URL + path
-    return request.build_absolute_uri(path)
 
 
 def organization() -> dict[str, str]:

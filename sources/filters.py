@@ -1,31 +1,15 @@
 import django_filters
-from django.db.models import Exists, OuterRef, QuerySet
-from django.http import HttpRequest
+from django.db.models import QuerySet
 
-from articles.filters import SEARCH_MAX_LENGTH
-from sources.models import Outlet, Source
+from factcheck.filters import outlet_filter, title_filter
+from sources.models import Source
 
 YES_NO_CHOICES = [("yes", "Yes"), ("no", "No")]
 
 
-def outlets_with_sources(request: HttpRequest | None) -> QuerySet[Outlet]:
-    # Only outlets that would give results: article outlets need not have been cited.
-    return Outlet.objects.filter(Exists(Source.objects.filter(outlet=OuterRef("pk"))))
-
-
 class SourceFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        field_name="title",
-        lookup_expr="icontains",
-        label="Title contains",
-        max_length=SEARCH_MAX_LENGTH,
-    )
-    outlet = django_filters.ModelChoiceFilter(
-        queryset=outlets_with_sources,
-        to_field_name="slug",
-        label="Outlet",
-        empty_label="Any outlet",
-    )
+    q = title_filter()
+    outlet = outlet_filter(Source)
     # Choices rather than a yes/no/unknown boolean, so a mistyped value is reported, not ignored.
     in_bibliography = django_filters.ChoiceFilter(
         choices=YES_NO_CHOICES,

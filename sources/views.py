@@ -3,10 +3,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from articles.models import Article
 from articles.rendering import safe_external_url
-from articles.views import absolute_url, list_canonical_url, listed_articles, paginate
+from articles.views import articles_newest_first, listed_articles
 from claims.models import Evidence
+from factcheck.pages import absolute_url, render_filtered_list
 from sources.filters import SourceFilter
 from sources.models import Outlet, Source
 
@@ -38,15 +38,8 @@ def listed_sources() -> QuerySet[Source]:
 
 def source_list(request: HttpRequest) -> HttpResponse:
     filterset = SourceFilter(request.GET, queryset=listed_sources(), request=request)
-    page = paginate(request, filterset.qs)
-    return render(
-        request,
-        "sources/source_list.html",
-        {
-            "filterset": filterset,
-            "page_obj": page,
-            "canonical_url": list_canonical_url(request, reverse("sources:source_list"), page),
-        },
+    return render_filtered_list(
+        request, "sources/source_list.html", filterset, reverse("sources:source_list")
     )
 
 
@@ -76,13 +69,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pk",
         )
     )
-    citing_articles = list(
-        Article.objects.with_outlet()
-        .defer("body", "metadata")
-        .filter(references__source=source)
-        .distinct()
-        .order_by(F("published_on").desc(nulls_last=True), "title", "pk")
-    )
+    citing_articles = list(articles_newest_first().filter(references__source=source).distinct())
     stance_groups = [
         {
             "stance": stance,

@@ -4,8 +4,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import AbstractBaseUser
+from django.test import Client
 
 from tests.browser import AXE_SCRIPT, ROOT
+from tests.factories import EditorFactory
 
 FIXTURES = ROOT / "fixtures"
 # The flags this machine's Chromium needs: no sandbox as root, and no calls home that the closed
@@ -60,3 +63,15 @@ def plain_static_files(settings) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def editor() -> AbstractBaseUser:
+    """A member of the Editors group, with the admin permissions that group grants."""
+    return EditorFactory()
+
+
+@pytest.fixture
+def editor_client(client: Client, editor: AbstractBaseUser) -> Client:
+    client.force_login(editor)
+    return client

@@ -4,15 +4,9 @@ from django.test import Client
 from django.urls import reverse
 
 from claims.models import Claim
-from tests.factories import ClaimFactory, EditorFactory, UserFactory
+from tests.factories import ClaimFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor_client(client: Client) -> Client:
-    client.force_login(EditorFactory())
-    return client
 
 
 def test_it_sends_an_anonymous_visitor_to_the_login_page(client: Client) -> None:

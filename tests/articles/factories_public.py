@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article, Citation, Contributor, Reference
 from claims.models import Claim
+from sources.models import Source
 from tests.factories import ArticleFactory, ClaimFactory, SourceFactory
 
 SENTENCES_PER_PARAGRAPH = 3
@@ -34,6 +35,24 @@ class ReferenceFactory(factory.django.DjangoModelFactory):
     label = factory.LazyAttribute(lambda reference: f"{reference.position}.")
     raw_text = factory.LazyAttribute(
         lambda reference: f"{reference.position}. “{reference.source.title}” 2023"
+    )
+
+
+def cite(source: Source, article: Article, position: int = 0, *, key: str = "") -> Citation:
+    """Lists `source` in `article`'s references at `position` and cites it once in the text.
+    `key` (by default the position) is what the marker shows, as in "[3]"."""
+    key = key or str(position)
+    reference = ReferenceFactory(
+        article=article, source=source, position=position, key=key, label=f"{key}."
+    )
+    return Citation.objects.create(
+        article=article,
+        reference=reference,
+        source=source,
+        label=f"[{key}]",
+        position=position,
+        start=0,
+        end=5,
     )
 
 

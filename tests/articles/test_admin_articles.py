@@ -1,27 +1,15 @@
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Citation, Contributor, Reference
 from claims.models import Claim
+from tests.admin_pages import queries_for
+from tests.articles.factories_public import cite
 from tests.factories import ArticleFactory, ClaimFactory, EditorFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor() -> AbstractBaseUser:
-    return EditorFactory()
-
-
-@pytest.fixture
-def editor_client(client: Client, editor: AbstractBaseUser) -> Client:
-    client.force_login(editor)
-    return client
 
 
 def article_with_everything(**fields) -> Article:
@@ -56,13 +44,6 @@ def article_with_everything(**fields) -> Article:
         reviewed_at=timezone.now(),
     )
     return article
-
-
-def queries_for(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
 
 
 def test_the_articles_list_runs_as_many_queries_for_20_articles_as_for_2(
@@ -159,24 +140,8 @@ def test_the_article_page_runs_as_many_queries_for_many_rows_as_for_few(
     url = reverse("admin:articles_article_change", args=[article.pk])
     queries_for_few = queries_for(editor_client, url)
     for position in range(1, 11):
-        source = SourceFactory()
-        reference = Reference.objects.create(
-            article=article,
-            source=source,
-            position=position,
-            key=str(position + 1),
-            label=f"{position + 1}.",
-            raw_text=f"Reference {position}",
-        )
-        Citation.objects.create(
-            article=article,
-            reference=reference,
-            source=source,
-            label=f"[{position + 1}]",
-            position=position,
-            start=0,
-            end=5,
-        )
+        # Keys from 2: the article already has reference "1".
+        cite(SourceFactory(), article, position, key=str(position + 1))
         ClaimFactory(article=article, ordinal=position + 1)
 
     assert queries_for(editor_client, url) == queries_for_few

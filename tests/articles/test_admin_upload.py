@@ -9,18 +9,12 @@ from django.urls import reverse
 from articles.models import Article, Citation, Contributor, Reference
 from claims.models import Claim, Evidence
 from sources.models import Outlet, Source
-from tests.factories import EditorFactory, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 UPLOAD = "admin:articles_article_upload"
 STORED_MODELS = [Article, Contributor, Reference, Citation, Claim, Evidence, Source, Outlet]
-
-
-@pytest.fixture
-def editor_client(client: Client) -> Client:
-    client.force_login(EditorFactory())
-    return client
 
 
 def row_counts() -> dict[str, int]:

@@ -1,6 +1,5 @@
 import datetime
 import re
-from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -22,6 +21,7 @@ from tests.factories import (
     OutletFactory,
     SourceFactory,
 )
+from tests.pages import page_text, row_titles, url_with_query
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +30,7 @@ ARTICLE_DETAIL_QUERIES = 6  # article+outlet, byline, claims, references, citati
 
 
 def article_list_url(**params: str) -> str:
-    url = reverse("articles:article_list")
-    return f"{url}?{urlencode(params)}" if params else url
-
-
-def row_titles(content: str) -> list[str]:
-    return re.findall(r'<h3 class="row-title"><a href="[^"]+">([^<]+)</a>', content)
+    return url_with_query("articles:article_list", **params)
 
 
 # The list -------------------------------------------------------------------------------
@@ -50,10 +45,7 @@ def test_the_list_shows_each_article_with_outlet_date_and_claim_counts(client) -
     ClaimFactory(article=article, **reviewed(Claim.Status.CONTESTED))
     ClaimFactory(article=article)
 
-    response = client.get(article_list_url())
-
-    assert response.status_code == 200
-    content = response.content.decode()
+    content = page_text(client, article_list_url())
     assert f'<a href="{article.get_absolute_url()}">Raid on Belgorod</a>' in content
     assert f'<a href="{outlet.get_absolute_url()}">The Daily Planet</a>' in content
     assert '<time datetime="2023-05-25">25 May 2023</time>' in content
@@ -66,7 +58,7 @@ def test_the_list_puts_newest_first_and_undated_last(client) -> None:
     ArticleFactory(title="Undated", published_on=None)
     ArticleFactory(title="New", published_on=datetime.date(2024, 1, 1))
 
-    content = client.get(article_list_url()).content.decode()
+    content = page_text(client, article_list_url())
 
     assert row_titles(content) == ["New", "Old", "Undated"]
 
@@ -78,14 +70,15 @@ def test_the_list_filters_by_outlet_date_range_and_title(client) -> None:
     ArticleFactory(title="Belgorod elsewhere", published_on=datetime.date(2023, 5, 25))
     ArticleFactory(title="Bakhmut", outlet=planet, published_on=datetime.date(2023, 5, 25))
 
-    content = client.get(
+    content = page_text(
+        client,
         article_list_url(
             outlet=planet.slug,
             published_from="2023-05-01",
             published_to="2023-05-31",
             q="belgorod",
-        )
-    ).content.decode()
+        ),
+    )
 
     assert row_titles(content) == ["Belgorod raid"]
     assert "1 article<" in content
@@ -113,10 +106,7 @@ def test_the_list_reports_a_bad_filter_in_the_form_and_still_lists(
 ) -> None:
     ArticleFactory(title="Still listed", published_on=datetime.date(2023, 5, 25))
 
-    response = client.get(article_list_url(**params))
-
-    assert response.status_code == 200
-    content = response.content.decode()
+    content = page_text(client, article_list_url(**params))
     assert message in content
     assert "Some filters could not be used" in content
     assert row_titles(content) == ["Still listed"]
@@ -135,10 +125,7 @@ def test_the_list_searches_for_typed_sql_and_html_as_plain_text(client, search: 
     ArticleFactory(title=f"About {search} and more")
     ArticleFactory(title="Unrelated")
 
-    response = client.get(article_list_url(q=search))
-
-    assert response.status_code == 200
-    content = response.content.decode()
+    content = page_text(client, article_list_url(q=search))
     assert "<script>alert(1)" not in content
     assert "<img src=x" not in content
     assert len(row_titles(content)) == 1
@@ -152,7 +139,7 @@ def test_the_list_turns_a_mistyped_page_number_into_a_real_page(client) -> None:
         response = client.get(article_list_url(page=page))
         assert response.status_code == 200
 
-    second_page = client.get(article_list_url(page="2")).content.decode()
+    second_page = page_text(client, article_list_url(page="2"))
     assert len(row_titles(second_page)) == 5
     assert "Page 2 of 2" in second_page
     assert 'href="?page=1" rel="prev"' in second_page
@@ -162,7 +149,7 @@ def test_the_list_keeps_filters_in_its_page_links(client) -> None:
     outlet = OutletFactory()
     ArticleFactory.create_batch(30, outlet=outlet)
 
-    content = client.get(article_list_url(outlet=outlet.slug)).content.decode()
+    content = page_text(client, article_list_url(outlet=outlet.slug))
 
     assert f'href="?outlet={outlet.slug}&amp;page=2" rel="next"' in content
 
@@ -171,7 +158,7 @@ def test_the_list_has_title_description_and_canonical_link(client, settings) -> 
     settings.FACTCHECK_SITE_URL = "https://facts.example.org"
     ArticleFactory.create_batch(30)
 
-    content = client.get(article_list_url(page="2", q="Article")).content.decode()
+    content = page_text(client, article_list_url(page="2", q="Article"))
 
     assert "<title>Articles, page 2 · " in content
     assert '<meta name="description" content="Every article we check' in content
@@ -214,10 +201,7 @@ def test_the_article_page_shows_the_article_as_published(client) -> None:
         article=article, name="Mariana Fagotti", role="other", role_label="Supervised by"
     )
 
-    response = client.get(article.get_absolute_url())
-
-    assert response.status_code == 200
-    content = response.content.decode()
+    content = page_text(client, article.get_absolute_url())
     assert '<p class="kicker">Raid on Belgorod</p>' in content
     assert content.count("<h1") == 1
     assert "<h1>Who are the militias?</h1>" in content
@@ -234,7 +218,7 @@ def test_the_article_page_shows_the_article_as_published(client) -> None:
 def test_the_article_page_splits_the_body_into_paragraphs(client) -> None:
     article = make_cited_article(sentence_count=7)
 
-    content = client.get(article.get_absolute_url()).content.decode()
+    content = page_text(client, article.get_absolute_url())
 
     body = content.split('id="body-heading"')[1].split('id="references-heading"')[0]
     assert body.count("<p>") == 3
@@ -247,7 +231,7 @@ def test_the_article_page_marks_each_claim_by_verdict_and_links_its_page(client)
     )
     contested, unreviewed, supported = article.claims.order_by("ordinal")
 
-    content = client.get(article.get_absolute_url()).content.decode()
+    content = page_text(client, article.get_absolute_url())
 
     assert f'<span class="claim-mark verdict-contested" id="claim-{contested.pk}">' in content
     assert f'<span class="claim-mark verdict-supported" id="claim-{supported.pk}">' in content
@@ -262,7 +246,7 @@ def test_the_article_page_links_citation_markers_to_reference_entries(client) ->
     article = make_cited_article(sentence_count=2)
     first_reference = article.references.get(position=0)
 
-    content = client.get(article.get_absolute_url()).content.decode()
+    content = page_text(client, article.get_absolute_url())
 
     assert re.search(r'<a class="citation" href="#ref-0" title="[^"]*">\[0\]</a>', content)
     assert re.search(r'<a class="citation" href="#ref-1" title="[^"]*">\[1\]</a>', content)
@@ -283,7 +267,7 @@ def test_a_reference_entry_flags_a_work_missing_from_the_bibliography_and_links_
         article=article, source=source, position=0, raw_text="(Il Post)", in_bibliography=False
     )
 
-    content = client.get(article.get_absolute_url()).content.decode()
+    content = page_text(client, article.get_absolute_url())
 
     entry = content.split('<li id="ref-0">')[1].split("</li>")[0]
     assert "(Il Post)" in entry
@@ -295,7 +279,7 @@ def test_a_reference_entry_flags_a_work_missing_from_the_bibliography_and_links_
 def test_the_article_page_gives_the_share_of_sentences_that_cite_a_source(client) -> None:
     article = make_cited_article(sentence_count=3, cited=[True, False, True])
 
-    content = client.get(article.get_absolute_url()).content.decode()
+    content = page_text(client, article.get_absolute_url())
 
     assert "2 of 3 sentences (67%) cite a source." in content
 
@@ -306,7 +290,7 @@ def test_the_article_page_lists_the_articles_that_cite_it(client) -> None:
     ReferenceFactory(article=citing, source=SourceFactory(linked_article=article))
     ArticleFactory(title="Unrelated one")
 
-    content = client.get(article.get_absolute_url()).content.decode()
+    content = page_text(client, article.get_absolute_url())
 
     cited_by = content.split('id="cited-by-heading"')[1]
     assert f'<a href="{citing.get_absolute_url()}">The citing one</a>' in cited_by
@@ -335,10 +319,7 @@ def test_the_article_page_renders_markup_in_the_article_as_text(client) -> None:
         end=30,
     )
 
-    response = client.get(article.get_absolute_url())
-
-    assert response.status_code == 200
-    content = response.content.decode()
+    content = page_text(client, article.get_absolute_url())
     assert "<script>alert" not in content
     assert "<img src=x" not in content
     assert "javascript:" not in content
@@ -349,7 +330,7 @@ def test_the_article_page_has_title_description_and_canonical_link(client, setti
     settings.FACTCHECK_SITE_URL = "https://facts.example.org"
     article = ArticleFactory(title="Raid & ruin", standfirst="What happened in Belgorod")
 
-    content = client.get(article.get_absolute_url() + "?utm_source=x").content.decode()
+    content = page_text(client, article.get_absolute_url() + "?utm_source=x")
 
     assert "<title>Raid &amp; ruin · " in content
     assert '<meta name="description" content="What happened in Belgorod">' in content

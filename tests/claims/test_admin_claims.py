@@ -10,6 +10,7 @@ from claims.admin import ArticleListFilter
 from claims.models import Claim, Evidence
 from claims.services import claim_set_verdict
 from factcheck.admin import EstimatedCountPaginator
+from tests.admin_pages import autocomplete_texts, queries_for
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -30,17 +31,6 @@ VERDICT_ACTIONS = [
     ("mark_not_a_claim", Claim.Status.NOT_A_CLAIM),
     ("reset_to_unreviewed", Claim.Status.UNREVIEWED),
 ]
-
-
-@pytest.fixture
-def editor() -> AbstractBaseUser:
-    return EditorFactory()
-
-
-@pytest.fixture
-def editor_client(client: Client, editor: AbstractBaseUser) -> Client:
-    client.force_login(editor)
-    return client
 
 
 def reviewed_claim(**fields) -> Claim:
@@ -399,30 +389,18 @@ def test_related_claims_are_found_by_autocomplete(editor_client: Client) -> None
     ClaimFactory(text="Unemployment fell to four percent.")
     ClaimFactory(text="Something else entirely.")
 
-    response = editor_client.get(
-        reverse("admin:autocomplete"),
-        {
-            "term": "unemployment",
-            "app_label": "claims",
-            "model_name": "claim",
-            "field_name": "related_claims",
-        },
+    offered = autocomplete_texts(
+        editor_client,
+        "unemployment",
+        app_label="claims",
+        model_name="claim",
+        field_name="related_claims",
     )
 
-    assert response.status_code == 200
-    assert [result["text"] for result in response.json()["results"]] == [
-        "Unemployment fell to four percent."
-    ]
+    assert offered == ["Unemployment fell to four percent."]
 
 
 # --- The list ------------------------------------------------------------------------------
-
-
-def changelist_queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
 
 
 def test_the_claims_list_runs_as_many_queries_for_30_claims_as_for_3(
@@ -436,9 +414,9 @@ def test_the_claims_list_runs_as_many_queries_for_30_claims_as_for_3(
 
     url = reverse(CHANGELIST)
     add_claims(3)
-    queries_for_few = changelist_queries(editor_client, url)
+    queries_for_few = queries_for(editor_client, url)
     add_claims(27)
-    queries_for_many = changelist_queries(editor_client, url)
+    queries_for_many = queries_for(editor_client, url)
 
     assert queries_for_many == queries_for_few
     response = editor_client.get(url)
@@ -621,7 +599,7 @@ def test_the_evidence_list_runs_as_many_queries_for_20_rows_as_for_2(
 ) -> None:
     url = reverse("admin:claims_evidence_changelist")
     EvidenceFactory.create_batch(2)
-    queries_for_few = changelist_queries(editor_client, url)
+    queries_for_few = queries_for(editor_client, url)
     EvidenceFactory.create_batch(18, added_by=EditorFactory())
 
-    assert changelist_queries(editor_client, url) == queries_for_few
+    assert queries_for(editor_client, url) == queries_for_few

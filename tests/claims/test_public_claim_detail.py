@@ -17,6 +17,7 @@ from tests.factories import (
     SourceFactory,
     UserFactory,
 )
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -41,9 +42,7 @@ def claim_in_body(**kwargs) -> Claim:
 
 
 def get_page(client, claim: Claim) -> str:
-    response = client.get(f"/claims/{claim.pk}/")
-    assert response.status_code == 200
-    return response.content.decode()
+    return page_text(client, f"/claims/{claim.pk}/")
 
 
 def json_ld_blocks(page: str) -> list[dict]:

@@ -15,6 +15,7 @@ from tests.factories import (
     OutletFactory,
     SourceFactory,
 )
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +29,7 @@ def listed_sentences(page: str) -> list[str]:
 
 
 def get_page(client, query: str = "") -> str:
-    response = client.get(f"/claims/{query}")
-    assert response.status_code == 200
-    return response.content.decode()
+    return page_text(client, f"/claims/{query}")
 
 
 def next_link(page: str) -> str | None:

@@ -1,53 +1,14 @@
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import Citation, Reference
 from sources.models import Outlet, Source
-from tests.factories import ArticleFactory, EditorFactory, OutletFactory, SourceFactory
+from tests.admin_pages import autocomplete_texts, queries_for
+from tests.articles.factories_public import cite
+from tests.factories import ArticleFactory, OutletFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor() -> AbstractBaseUser:
-    return EditorFactory()
-
-
-@pytest.fixture
-def editor_client(client: Client, editor: AbstractBaseUser) -> Client:
-    client.force_login(editor)
-    return client
-
-
-def cite(source: Source, article, position: int = 0) -> Citation:
-    reference = Reference.objects.create(
-        article=article,
-        source=source,
-        position=position,
-        key=str(position),
-        label=f"{position}.",
-        raw_text=source.title,
-    )
-    return Citation.objects.create(
-        article=article,
-        reference=reference,
-        source=source,
-        label=f"[{position}]",
-        position=position,
-        start=0,
-        end=5,
-    )
-
-
-def queries_for(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
 
 
 def source_form_data(source: Source | None = None, **fields: str) -> dict:
@@ -189,20 +150,11 @@ def test_sources_are_found_by_autocomplete_by_title_or_outlet(editor_client: Cli
     SourceFactory(title="Harvest figures", outlet=OutletFactory(name="Agrarian Weekly"))
     SourceFactory(title="Something else")
 
-    response = editor_client.get(
-        reverse("admin:autocomplete"),
-        {
-            "term": "agrarian",
-            "app_label": "claims",
-            "model_name": "evidence",
-            "field_name": "source",
-        },
+    offered = autocomplete_texts(
+        editor_client, "agrarian", app_label="claims", model_name="evidence", field_name="source"
     )
 
-    assert response.status_code == 200
-    assert [result["text"] for result in response.json()["results"]] == [
-        "Harvest figures — Agrarian Weekly"
-    ]
+    assert offered == ["Harvest figures — Agrarian Weekly"]
 
 
 def test_the_outlets_list_counts_articles_and_sources(editor_client: Client) -> None:

@@ -1,9 +1,7 @@
 import datetime
 import re
-from urllib.parse import urlencode
 
 import pytest
-from django.urls import reverse
 
 from claims.models import Claim, Evidence
 from sources.views import OUTLET_LIST_LIMIT
@@ -15,6 +13,7 @@ from tests.factories import (
     OutletFactory,
     SourceFactory,
 )
+from tests.pages import page_text, row_titles, url_with_query
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +25,7 @@ OUTLET_DETAIL_QUERIES = 3  # outlet, its articles, its sources
 
 
 def source_list_url(**params: str) -> str:
-    url = reverse("sources:source_list")
-    return f"{url}?{urlencode(params)}" if params else url
-
-
-def row_titles(content: str) -> list[str]:
-    return re.findall(r'<h3 class="row-title"><a href="[^"]+">([^<]+)</a>', content)
+    return url_with_query("sources:source_list", **params)
 
 
 # The list -------------------------------------------------------------------------------
@@ -46,10 +40,7 @@ def test_the_list_shows_each_source_with_outlet_date_and_stance_counts(client) -
     EvidenceFactory.create_batch(2, source=source, stance=Evidence.Stance.SUPPORTS)
     EvidenceFactory(source=source, stance=Evidence.Stance.CONTRADICTS)
 
-    response = client.get(source_list_url())
-
-    assert response.status_code == 200
-    content = response.content.decode()
+    content = page_text(client, source_list_url())
     assert f'<a href="{source.get_absolute_url()}">Who are the militias?</a>' in content
     assert f'<a href="{outlet.get_absolute_url()}">The Economist</a>' in content
     assert '<time datetime="2023-05-25">25 May 2023</time>' in content
@@ -62,7 +53,7 @@ def test_the_list_flags_unlisted_works_and_links_our_own_articles(client) -> Non
     SourceFactory(title="Ours", linked_article=ours)
     SourceFactory(title="Unlisted", in_bibliography=False)
 
-    content = client.get(source_list_url()).content.decode()
+    content = page_text(client, source_list_url())
 
     ours_row, unlisted_row = content.split('<h3 class="row-title">')[1:3]
     assert f'<a href="{ours.get_absolute_url()}">read it here' in ours_row
@@ -88,7 +79,7 @@ def test_the_list_filters_by_bibliography_link_and_title(
     SourceFactory(title="Belgorod unlisted", in_bibliography=False)
     SourceFactory(title="Other")
 
-    content = client.get(source_list_url(**params)).content.decode()
+    content = page_text(client, source_list_url(**params))
 
     assert row_titles(content) == expected
 
@@ -98,7 +89,7 @@ def test_the_list_filters_by_outlet(client) -> None:
     SourceFactory(title="From Reuters", outlet=reuters)
     SourceFactory(title="From elsewhere")
 
-    content = client.get(source_list_url(outlet=reuters.slug)).content.decode()
+    content = page_text(client, source_list_url(outlet=reuters.slug))
 
     assert row_titles(content) == ["From Reuters"]
 
@@ -118,10 +109,7 @@ def test_the_list_reports_a_bad_filter_in_the_form_and_still_lists(
 ) -> None:
     SourceFactory(title="Still listed")
 
-    response = client.get(source_list_url(**params))
-
-    assert response.status_code == 200
-    content = response.content.decode()
+    content = page_text(client, source_list_url(**params))
     assert message in content
     assert "Some filters could not be used" in content
     assert row_titles(content) == ["Still listed"]
@@ -131,9 +119,7 @@ def test_the_list_searches_for_typed_sql_and_html_as_plain_text(client) -> None:
     SourceFactory(title="Robert'); DROP TABLE sources_source;-- <script>x</script>")
     SourceFactory(title="Unrelated")
 
-    content = client.get(
-        source_list_url(q="'); DROP TABLE sources_source;-- <script>")
-    ).content.decode()
+    content = page_text(client, source_list_url(q="'); DROP TABLE sources_source;-- <script>"))
 
     assert len(row_titles(content)) == 1
     assert "<script>x" not in content
@@ -142,7 +128,7 @@ def test_the_list_searches_for_typed_sql_and_html_as_plain_text(client) -> None:
 def test_the_list_has_title_description_and_canonical_link(client, settings) -> None:
     settings.FACTCHECK_SITE_URL = "https://facts.example.org"
 
-    content = client.get(source_list_url(linked="yes", page="abc")).content.decode()
+    content = page_text(client, source_list_url(linked="yes", page="abc"))
 
     assert "<title>Sources · " in content
     assert '<meta name="description" content="Every work the articles we check cite' in content
@@ -181,7 +167,7 @@ def test_the_source_page_describes_the_work(client) -> None:
         url="https://example.org/raid",
     )
 
-    content = client.get(source.get_absolute_url()).content.decode()
+    content = page_text(client, source.get_absolute_url())
 
     assert "<h1>Paramilitary group vows more incursions</h1>" in content
     assert f'<a href="{outlet.get_absolute_url()}">Evening Standard</a>' in content
@@ -210,7 +196,7 @@ def test_the_source_page_groups_claims_by_stance_with_article_and_verdict(client
         quote="No such thing happened.",
     )
 
-    content = client.get(source.get_absolute_url()).content.decode()
+    content = page_text(client, source.get_absolute_url())
 
     sections = dict(
         re.findall(r'<h2 id="stance-(\w+)">.*?</h2>(.*?)</section>', content, flags=re.DOTALL)
@@ -235,7 +221,7 @@ def test_the_source_page_lists_the_articles_whose_references_include_it(client) 
     ReferenceFactory(article=listing, source=source)
     ArticleFactory(title="Does not")
 
-    content = client.get(source.get_absolute_url()).content.decode()
+    content = page_text(client, source.get_absolute_url())
 
     listed_by = content.split('id="listed-by-heading"')[1]
     assert listed_by.count(f'<a href="{listing.get_absolute_url()}">Lists it</a>') == 1
@@ -246,7 +232,7 @@ def test_the_source_page_links_the_article_it_is(client) -> None:
     ours = ArticleFactory(title="Our own article")
     source = SourceFactory(linked_article=ours, in_bibliography=False)
 
-    content = client.get(source.get_absolute_url()).content.decode()
+    content = page_text(client, source.get_absolute_url())
 
     assert "This work is one of the articles we check" in content
     assert f'<a href="{ours.get_absolute_url()}">Our own article</a>' in content
@@ -258,7 +244,7 @@ def test_the_source_page_renders_markup_as_text(client) -> None:
     source = SourceFactory(title=hostile, authors=[hostile], url="javascript:alert(1)")
     EvidenceFactory(source=source, quote=hostile, claim=ClaimFactory(text=hostile))
 
-    content = client.get(source.get_absolute_url()).content.decode()
+    content = page_text(client, source.get_absolute_url())
 
     assert "<script>alert" not in content
     assert "javascript:" not in content
@@ -269,7 +255,7 @@ def test_the_source_page_has_title_description_and_canonical_link(client, settin
     settings.FACTCHECK_SITE_URL = "https://facts.example.org"
     source = SourceFactory(title="Belgorod raid", outlet=OutletFactory(name="BBC"))
 
-    content = client.get(source.get_absolute_url()).content.decode()
+    content = page_text(client, source.get_absolute_url())
 
     assert "<title>Belgorod raid (BBC) · " in content
     assert '<meta name="description" content="Which claims cite, support or contradict' in content
@@ -314,10 +300,7 @@ def test_the_outlet_page_lists_its_articles_and_sources(client) -> None:
     ArticleFactory(title="Someone else's article")
     SourceFactory(title="Someone else's report")
 
-    response = client.get(outlet.get_absolute_url())
-
-    assert response.status_code == 200
-    content = response.content.decode()
+    content = page_text(client, outlet.get_absolute_url())
     assert "<h1>Reuters</h1>" in content
     assert '<a href="https://www.reuters.com" rel="noopener">' in content
     assert row_titles(content) == ["Reuters article", "Reuters report"]
@@ -331,7 +314,7 @@ def test_the_outlet_page_points_to_the_full_lists_past_its_limit(client) -> None
     ArticleFactory.create_batch(OUTLET_LIST_LIMIT + 1, outlet=outlet)
     SourceFactory.create_batch(OUTLET_LIST_LIMIT + 1, outlet=outlet)
 
-    content = client.get(outlet.get_absolute_url()).content.decode()
+    content = page_text(client, outlet.get_absolute_url())
 
     assert len(row_titles(content)) == 2 * OUTLET_LIST_LIMIT
     assert f'<a href="/articles/?outlet={outlet.slug}">All articles from Busy</a>' in content
@@ -344,7 +327,7 @@ def test_the_outlet_page_has_title_and_canonical_link_and_escapes_the_name(
     settings.FACTCHECK_SITE_URL = "https://facts.example.org"
     outlet = OutletFactory(name="<b>Bold</b> News")
 
-    content = client.get(outlet.get_absolute_url()).content.decode()
+    content = page_text(client, outlet.get_absolute_url())
 
     assert "<title>&lt;b&gt;Bold&lt;/b&gt; News · " in content
     assert "<b>Bold</b>" not in content

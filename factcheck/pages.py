@@ -1,0 +1,46 @@
+"""What the public pages of every app share: canonical addresses and paged, filtered lists."""
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_filters import FilterSet
+
+# One page length for every public list, so they read alike.
+PAGE_SIZE = 25
+
+
+def absolute_url(request: HttpRequest, path: str) -> str:
+    """An address for canonical links and structured data: the configured site URL when set, so
+    every host that serves the site points search engines at the same address."""
+    if settings.FACTCHECK_SITE_URL:
+        return settings.FACTCHECK_SITE_URL + path
+    return request.build_absolute_uri(path)
+
+
+def list_canonical_url(request: HttpRequest, path: str, page: Page) -> str:
+    # Filtered views are the same list seen through a filter; only the page number is its own.
+    if page.number > 1:
+        return absolute_url(request, f"{path}?page={page.number}")
+    return absolute_url(request, path)
+
+
+def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
+    # get_page turns a page number a reader mistyped ("abc", "-1", "99999") into a real page.
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def render_filtered_list(
+    request: HttpRequest, template_name: str, filterset: FilterSet, list_path: str
+) -> HttpResponse:
+    page = paginate(request, filterset.qs)
+    return render(
+        request,
+        template_name,
+        {
+            "filterset": filterset,
+            "page_obj": page,
+            "canonical_url": list_canonical_url(request, list_path, page),
+        },
+    )

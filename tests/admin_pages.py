@@ -1,0 +1,31 @@
+"""Helpers for the tests of the editors' admin pages."""
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+
+def queries_for(client: Client, url: str) -> int:
+    """How many queries the page at `url` takes, for tests that compare few rows with many."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def autocomplete_texts(
+    client: Client, term: str, *, app_label: str, model_name: str, field_name: str
+) -> list[str]:
+    """What the admin's autocomplete offers for `term` in the given form field, in order."""
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": term,
+            "app_label": app_label,
+            "model_name": model_name,
+            "field_name": field_name,
+        },
+    )
+    assert response.status_code == 200
+    return [result["text"] for result in response.json()["results"]]
