@@ -36,15 +36,10 @@ class ReviewedClaimsFeed(Feed):
         return settings.FACTCHECK_ORGANIZATION_NAME
 
     def claims(self) -> QuerySet:
-        return Claim.objects.reviewed()
+        return Claim.objects.recently_reviewed()
 
     def items(self) -> QuerySet:
-        return (
-            self.claims()
-            .select_related("article__outlet")
-            .defer(*NOT_IN_LISTS)
-            .order_by("-reviewed_at", "-id")[:ITEMS_PER_FEED]
-        )
+        return self.claims().select_related("article__outlet").defer(*NOT_IN_LISTS)[:ITEMS_PER_FEED]
 
     def item_title(self, claim: Claim) -> str:
         return f"{claim.get_status_display()}: {Truncator(claim.text).chars(140)}"
@@ -70,4 +65,4 @@ class ContestedClaimsFeed(ReviewedClaimsFeed):
         return site_url(reverse("claims:claim_list") + "?sort=reviewed&verdict=contested")
 
     def claims(self) -> QuerySet:
-        return Claim.objects.contested()
+        return Claim.objects.contested().recently_reviewed()

@@ -16,6 +16,12 @@ class ClaimQuerySet(models.QuerySet):
     def reviewed(self) -> "ClaimQuerySet":
         return self.exclude(status=Claim.Status.UNREVIEWED)
 
+    def recently_reviewed(self) -> "ClaimQuerySet":
+        # The same order as claim_reviewed_at_idx, so the latest verdicts come off the index.
+        return self.reviewed().order_by(
+            models.F("reviewed_at").desc(nulls_last=True), models.F("id").desc()
+        )
+
     def with_evidence_count(self) -> "ClaimQuerySet":
         return self.annotate(evidence_count=models.Count("evidence", distinct=True))
 
@@ -115,8 +121,13 @@ class Claim(models.Model):
         indexes = [
             # Claim.objects.contested() / needs_review() and the status filter everywhere.
             models.Index(fields=["status"], name="claim_status_idx"),
-            # "Recently reviewed" on the front page, feeds and the claims page sort.
-            models.Index(fields=["-reviewed_at"], name="claim_reviewed_at_idx"),
+            # "Recently reviewed": the front page, the feeds and the claims page's sort all order
+            # by reviewed_at DESC NULLS LAST, id DESC (unreviewed last, ties broken by id).
+            models.Index(
+                models.F("reviewed_at").desc(nulls_last=True),
+                models.F("id").desc(),
+                name="claim_reviewed_at_idx",
+            ),
             # Full-text search on the claims page.
             GinIndex(fields=["search_vector"], name="claim_search_vector_idx"),
         ]

@@ -12,12 +12,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from claims.filters import ClaimFilter
-from claims.jsonld import absolute_url, claim_review, json_ld_script
+from claims.jsonld import claim_review, json_ld_script
 from claims.models import Claim, Evidence
 from claims.pagination import InvalidCursor, keyset_page
 from claims.search import search_headline, search_rank
+from factcheck.pages import PAGE_SIZE, absolute_url
 
-PAGE_SIZE = 25
 LATEST_ON_HOME = 10
 RELATED_CLAIMS_SHOWN = 20
 CURSOR_PARAMETERS = ("after", "before")
@@ -79,10 +79,9 @@ def evidence_total() -> Coalesce:
 def home(request: HttpRequest) -> HttpResponse:
     shares, total = verdict_shares(Claim.objects.all())
     latest = (
-        Claim.objects.reviewed()
+        Claim.objects.recently_reviewed()
         .select_related("article__outlet")
-        .defer(*NOT_IN_LISTS)
-        .order_by("-reviewed_at", "-id")[:LATEST_ON_HOME]
+        .defer(*NOT_IN_LISTS)[:LATEST_ON_HOME]
     )
     unreviewed = next(share.count for share in shares if share.status == Claim.Status.UNREVIEWED)
     return render(
