@@ -9,6 +9,7 @@ import collections
 import dataclasses
 import difflib
 import hashlib
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -33,6 +34,8 @@ from articles.parser import (
 from claims.models import Claim, Evidence
 from sources.models import Outlet, Source, source_fingerprint
 from sources.normalize import normalize_outlet_name, normalize_text
+
+logger = logging.getLogger(__name__)
 
 # simple_history stores the change reason in a varchar(100).
 CHANGE_REASON_MAX_LENGTH = 100
@@ -64,6 +67,15 @@ def article_import_file(*, file_name: str, data: bytes, dry_run: bool = False) -
         parsed = _parse_file(file_name=file_name, data=data)
     except ParseError as error:
         outcome.error = f"{file_name}: {error}" if file_name.strip() else str(error)
+        return outcome
+    except Exception as error:
+        # A parser bug must not take down a whole import run or an upload: this file fails
+        # with a clear line (the traceback goes to the log for us), the others go on.
+        logger.exception("parser failed on %s", file_name)
+        outcome.error = (
+            f"{file_name}: could not be read: the parser failed ({type(error).__name__}); "
+            "please report this file to the developers"
+        )
         return outcome
     outcome.warnings = [f"{file_name}: {warning}" for warning in parsed.warnings]
 

@@ -6,6 +6,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from articles import importer
 from articles.importer import article_import_file
 
 pytestmark = pytest.mark.django_db
@@ -183,3 +184,23 @@ def test_the_command_fails_for_a_bad_file_and_imports_the_good_ones(
     assert "[2/3] b-seed.txt: created — " in stdout.getvalue()
     assert "Files: 1 created, 0 updated, 0 unchanged, 2 failed (3 in all)." in stdout.getvalue()
     assert row_counts()["articles_article"] == 1
+
+
+def test_a_parser_failure_fails_only_that_file_with_a_clear_line(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken_parser(text: str, *, file_name: str) -> None:
+        raise ValueError("month must be in 1..12")
+
+    monkeypatch.setattr(importer, "parse_article", broken_parser)
+    before = row_counts()
+
+    outcome = importer.article_import_file(file_name="bug.md", data=b"# Title\n\nA sentence.\n")
+
+    assert outcome.failed
+    assert outcome.error == (
+        "bug.md: could not be read: the parser failed (ValueError); "
+        "please report this file to the developers"
+    )
+    assert row_counts() == before
+    assert "parser failed on bug.md" in caplog.text

@@ -1,4 +1,5 @@
 import collections
+import logging
 import time
 from pathlib import Path
 
@@ -31,6 +32,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, paths: list[str], dry_run: bool, **options) -> None:
+        importer_logger = logging.getLogger("articles.importer")
+        level = importer_logger.level
+        if options["verbosity"] < 2:
+            # A parser bug already fails its file with one clear line; its traceback is for
+            # developers, who ask for it with -v 2.
+            importer_logger.setLevel(logging.CRITICAL)
+        try:
+            self._handle(paths=paths, dry_run=dry_run)
+        finally:
+            importer_logger.setLevel(level)
+
+    def _handle(self, *, paths: list[str], dry_run: bool) -> None:
         started = time.monotonic()
         files, path_errors = self._collect_files(paths)
         for message in path_errors:
