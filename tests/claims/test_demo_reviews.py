@@ -1,11 +1,15 @@
 """The demo review of the seeds: the product's point, shown on the seed articles."""
 
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from articles.models import Article
 from claims.models import Claim, Evidence
+from claims.services import claim_set_verdict
+from tests.factories import EditorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +95,34 @@ def test_it_names_the_review_whose_sentence_is_missing(seed_paths, tmp_path) -> 
     with pytest.raises(CommandError, match=r"review 1: no sentence .* contains 'no such words'"):
         call_command("load_demo_reviews", str(reviews), stdout=None)
     assert not Claim.objects.reviewed().exists()
+
+
+def test_a_second_run_leaves_an_editors_later_work_alone(seeds_imported) -> None:
+    call_command("load_demo_reviews", stdout=None)
+    editor = EditorFactory()
+    claim = claim_containing("over 70 attackers were killed")
+    claim_set_verdict(claim=claim, status="supported", reason="New evidence.", user=editor)
+    claim.evidence.filter(stance=Evidence.Stance.CONTRADICTS).delete()
+
+    output = StringIO()
+    call_command("load_demo_reviews", stdout=output)
+
+    claim.refresh_from_db()
+    assert (claim.status, claim.reason, claim.reviewed_by) == ("supported", "New evidence.", editor)
+    assert not claim.evidence.filter(stance=Evidence.Stance.CONTRADICTS).exists()
+    assert "0 applied, 11 applied before" in output.getvalue()
+
+
+def test_it_never_overwrites_a_claim_an_editor_reviewed_first(seeds_imported) -> None:
+    editor = EditorFactory()
+    claim = claim_containing("over 70 attackers were killed")
+    claim_set_verdict(claim=claim, status="supported", reason="Checked first.", user=editor)
+
+    output = StringIO()
+    call_command("load_demo_reviews", stdout=output)
+
+    claim.refresh_from_db()
+    assert (claim.status, claim.reviewed_by) == ("supported", editor)
+    assert not claim.evidence.filter(added_by__username="demo-desk").exists()
+    assert "10 applied" in output.getvalue()
+    assert "1 left alone because an editor has reviewed the claim" in output.getvalue()

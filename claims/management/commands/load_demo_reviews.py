@@ -1,3 +1,4 @@
+import collections
 import json
 from pathlib import Path
 
@@ -16,7 +17,8 @@ DEFAULT_PATH = Path(__file__).resolve().parents[3] / "fixtures" / "demo_reviews.
 class Command(BaseCommand):
     help = (
         "Load the editorial review of the seed articles (verdicts, evidence, related claims) "
-        "from a JSON file. Run after importing the seeds; running it again changes nothing."
+        "from a JSON file. Run after importing the seeds. Each review is applied once, and "
+        "never to a claim an editor has reviewed: running it again changes nothing."
     )
 
     def add_arguments(self, parser) -> None:
@@ -30,15 +32,16 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             reviewer = demo_reviewer(data.get("reviewer") or {})
-            changed = 0
+            results: collections.Counter[str] = collections.Counter()
             for number, review in enumerate(data["reviews"], start=1):
                 try:
-                    changed += review_apply(review=review, reviewer=reviewer)
+                    results[review_apply(review=review, reviewer=reviewer)] += 1
                 except (LookupError, ValidationError) as error:
                     raise CommandError(f"{path}: review {number}: {error}") from error
         self.stdout.write(
-            f"demo reviews: {len(data['reviews'])} in the file, {changed} applied, "
-            f"{len(data['reviews']) - changed} already in place"
+            f"demo reviews: {len(data['reviews'])} in the file; {results['applied']} applied, "
+            f"{results['already applied']} applied before, "
+            f"{results["editor's"]} left alone because an editor has reviewed the claim"
         )
 
 
@@ -76,15 +79,16 @@ def reference_find(*, article_file: str, key: str) -> Reference:
     return reference
 
 
-def review_apply(*, review: dict, reviewer) -> int:
-    """Apply one review; 1 if anything changed, 0 if it was already in place."""
+def review_apply(*, review: dict, reviewer) -> str:
+    """Apply one review, once: "applied", "already applied", or "editor's" when someone has
+    reviewed the claim, whose work is never overwritten."""
     claim = claim_find(article_file=review["article"], sentence=review["sentence"])
-    changed = 0
-    if claim.status != review["status"] or claim.reason != review["reason"]:
-        claim_set_verdict(
-            claim=claim, status=review["status"], reason=review["reason"], user=reviewer
-        )
-        changed = 1
+    if claim.history.filter(history_user=reviewer).exists():
+        # Applied on an earlier run; whatever editors did since then stands.
+        return "already applied"
+    if claim.status != Claim.Status.UNREVIEWED:
+        return "editor's"
+    claim_set_verdict(claim=claim, status=review["status"], reason=review["reason"], user=reviewer)
     for item in review.get("evidence", []):
         source = reference_find(article_file=item["article"], key=item["reference"]).source
         if Evidence.objects.filter(claim=claim, source=source, stance=item["stance"]).exists():
@@ -99,10 +103,8 @@ def review_apply(*, review: dict, reviewer) -> int:
         evidence._history_user = reviewer
         evidence.full_clean()
         evidence.save()
-        changed = 1
     for related in review.get("related", []):
-        other = claim_find(article_file=related["article"], sentence=related["sentence"])
-        if not claim.related_claims.filter(pk=other.pk).exists():
-            claim.related_claims.add(other)
-            changed = 1
-    return changed
+        claim.related_claims.add(
+            claim_find(article_file=related["article"], sentence=related["sentence"])
+        )
+    return "applied"
