@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from articles.models import Contributor
 from claims.models import Claim, Evidence
+from claims.services import claim_set_verdict
 from tests.claims.factories_public import ReviewedClaimFactory
 from tests.factories import (
     ArticleFactory,
@@ -101,6 +102,19 @@ def test_an_unreviewed_claim_says_so_and_publishes_no_claim_review(public_client
 
     assert "Not reviewed yet" in page
     assert '<span class="verdict verdict-unreviewed">Unreviewed</span>' in page
+    assert "application/ld+json" not in page
+
+
+def test_a_withdrawn_verdict_is_not_described_as_never_checked(public_client):
+    editor = UserFactory(username="checker8")
+    claim = claim_in_body(status=Claim.Status.UNREVIEWED, reason="", reviewed_at=None)
+    claim_set_verdict(claim=claim, status="false", reason="Wrong figure.", user=editor)
+    claim_set_verdict(claim=claim, status="unreviewed", reason="Needs a second look.", user=editor)
+
+    page = get_page(public_client, claim)
+
+    assert "Not reviewed yet" not in page
+    assert "its earlier verdict was withdrawn by checker8" in page
     assert "application/ld+json" not in page
 
 
