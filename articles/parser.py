@@ -6,8 +6,9 @@ tool can all call `decode_article` and `parse_article` on plain strings.
 
 Pipeline of `parse_article` (each step works on numbered lines so errors can name a line):
  1. YAML front matter (Markdown only) -> metadata and article fields.
- 2. Markdown footnote definitions (`[^3]: ...`) are lifted out of the text wherever they are.
- 3. Trailing junk (comment widgets, share buttons, JSON/HTML debris, rules) is cut off.
+ 2. Markdown code blocks, tables and rules are blanked; footnote definitions (`[^3]: ...`) are
+    lifted out of the text wherever they are.
+ 3. Trailing junk (comment widgets, share buttons, site footers, JSON/HTML debris) is cut off.
  4. The reference list at the end (numbered, or author-year bibliography) is cut off and parsed.
  5. The header (title, kicker, standfirst, byline, date, post-meta lines) is consumed.
  6. What remains becomes paragraphs; inline markup is stripped; citations and sentences are found.
@@ -15,6 +16,7 @@ Pipeline of `parse_article` (each step works on numbered lines so errors can nam
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime
 import html
@@ -104,11 +106,60 @@ _TEXT_CONTROL_BYTES = {0x09, 0x0A, 0x0B, 0x0C, 0x0D}
 _BINARY_SHARE = 0.10
 
 
+_WIDE_BOMS = (
+    # UTF-32 first: its little-endian mark begins with UTF-16's.
+    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
+    (b"\xff\xfe", "utf-16-le", "UTF-16"),
+    (b"\xfe\xff", "utf-16-be", "UTF-16"),
+)
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """The wide encoding ("UTF-16" or "UTF-32") the bytes are text in, else None.
+
+    Word processors on Windows save "Unicode text" as UTF-16; read as bytes, Latin text in it
+    has a NUL in every other position, which would otherwise be reported as a binary file.
+    """
+    for bom, codec, name in _WIDE_BOMS:
+        if data.startswith(bom) and _reads_as_text(data[len(bom) :], codec):
+            return name
+    # Without a mark: the NULs of Latin text sit in fixed columns (the high bytes).
+    sample = data[:4096]
+    if len(sample) < 8:
+        return None
+    for width, name in ((4, "UTF-32"), (2, "UTF-16")):
+        columns = [sample[offset::width] for offset in range(width)]
+        nul_shares = [column.count(0) / len(column) for column in columns]
+        for nul_columns, codec in (
+            (range(1, width), f"{name.lower()}-le"),
+            (range(width - 1), f"{name.lower()}-be"),
+        ):
+            if min(nul_shares[column] for column in nul_columns) > 0.8 and _reads_as_text(
+                data, codec
+            ):
+                return name
+    return None
+
+
+def _reads_as_text(data: bytes, codec: str) -> bool:
+    text = data.decode(codec, errors="replace")
+    bad_count = sum(
+        1
+        for character in text
+        if character == "\ufffd" or (character < " " and character not in "\t\n\r\f\v")
+    )
+    return bool(text.strip()) and bad_count <= len(text) * _BINARY_SHARE
+
+
 def decode_article(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if not data.strip():
         raise ParseError("the file is empty")
+    wide = _wide_encoding(data)
+    if wide is not None:
+        raise ParseError(f"the file is {wide} text; save it as UTF-8")
     if b"\x00" in data:
         raise ParseError("looks like a binary file, not text")
     control_count = sum(
@@ -138,30 +189,11 @@ def _normalize_newlines(text: str) -> str:
 _ODD_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\t": " "})
 
 _MONTHS = {
-    "jan": 1,
-    "january": 1,
-    "feb": 2,
-    "february": 2,
-    "mar": 3,
-    "march": 3,
-    "apr": 4,
-    "april": 4,
-    "may": 5,
-    "jun": 6,
-    "june": 6,
-    "jul": 7,
-    "july": 7,
-    "aug": 8,
-    "august": 8,
-    "sep": 9,
-    "sept": 9,
-    "september": 9,
-    "oct": 10,
-    "october": 10,
-    "nov": 11,
-    "november": 11,
-    "dec": 12,
-    "december": 12,
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+        start=1,
+    )
 }
 _MONTH = (
     r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -184,7 +216,8 @@ def _date_from_match(match: re.Match[str]) -> datetime.date | None:
     month = (
         int(groups["month_number"])
         if groups.get("month_number")
-        else _MONTHS[groups["month"].lower()]
+        # By the first three letters: the pattern also takes misspellings such as "Sepember".
+        else _MONTHS[groups["month"][:3].lower()]
     )
     try:
         return datetime.date(int(groups["year"]), month, int(groups["day"]))
@@ -281,14 +314,39 @@ _JUNK_LINE_PATTERNS = [
 ]
 
 
-def _is_junk(text: str) -> bool:
+# Site footers. Checked only on the lines after the article, never in the header: a title such
+# as "Sign up for the draft: ..." or "More from Kyiv" is plausible, a last line like it is not.
+_FOOTER_LINE_PATTERNS = [
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"(?:subscribe|sign up)(?: (?:to|for))? (?:our|the|my) (?:\w+ )?newsletters?\b.{0,120}",
+        r"sign up (?:for|to|now|today)\b.{0,120}",
+        r"subscribe(?: now| today| here)?[.!]?",
+        r"follow (?:us|@\w+)(?: on .{1,80})?[.!]?",
+        r"(?:advertisement|advertising|sponsored(?: content)?)(?:\s*[-–—:|].{0,60})?",
+        r"(?:copyright\s*)?(?:©|\(c\)).{0,200}",
+        r"copyright\s+(?:\d{4}|by\b).{0,200}",
+        r".{0,120}\ball rights reserved\.?",
+        r"(?:topics?|tags?|categories|category|filed under|keywords)\s*:.{0,300}",
+        r"share (?:this|the) (?:article|story|post|page)\b.{0,80}",
+        # Without a full stop: "More from the minister is expected." is prose.
+        r"(?:see also|more from|more on|more stories(?: from)?)\b[^.!?]{0,80}:?",
+        r"(?:we|this (?:web)?site) uses? cookies\b.{0,400}",
+        r".{0,200}\b(?:accept|allow|manage|reject)(?: all)? cookies\b.{0,200}",
+        r"cookie (?:policy|settings|preferences|notice)\b.{0,80}",
+    )
+]
+
+
+def _is_junk(text: str, *, footer: bool = False) -> bool:
     stripped = text.strip()
-    return any(pattern.fullmatch(stripped) for pattern in _JUNK_LINE_PATTERNS)
+    patterns = _JUNK_LINE_PATTERNS + _FOOTER_LINE_PATTERNS if footer else _JUNK_LINE_PATTERNS
+    return any(pattern.fullmatch(stripped) for pattern in patterns)
 
 
 def _strip_trailing_junk(lines: list[_Line]) -> list[_Line]:
     end = len(lines)
-    while end and (not lines[end - 1].text.strip() or _is_junk(lines[end - 1].text)):
+    while end and (not lines[end - 1].text.strip() or _is_junk(lines[end - 1].text, footer=True)):
         end -= 1
     return lines[:end]
 
@@ -298,9 +356,71 @@ def _strip_trailing_junk(lines: list[_Line]) -> list[_Line]:
 # ---------------------------------------------------------------------------
 
 
-def _split_front_matter(lines: list[_Line]) -> tuple[dict, list[_Line]]:
+# Deeper than this, front matter is not fields an author wrote; it would also exhaust the stack.
+_FRONT_MATTER_MAX_DEPTH = 20
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader, made to answer every problem with a YAMLError that has a line.
+
+    The safe loader itself lets through ValueError ("date: 2023-13-45", "!!int abc"),
+    AttributeError ("!!timestamp abc") and RecursionError (deep nesting), and builds
+    self-referencing values from aliases ("a: &x [*x]").
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed", self.peek_event().start_mark
+            )
+        self._depth += 1
+        try:
+            if self._depth > _FRONT_MATTER_MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, "values are nested too deeply", self.peek_event().start_mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError, OverflowError):
+            tag = node.tag.rsplit(":", 1)[-1]
+            value = node.value if isinstance(node, yaml.ScalarNode) else "this value"
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{value} is not a valid {tag}", node.start_mark
+            ) from None
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:
+        # "date: 2023-13-45" is an author's typo, not a broken file: keep the text and let
+        # the caller warn that it is not a date.
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, AttributeError, OverflowError):
+            return self.construct_scalar(node)
+
+
+_FrontMatterLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_yaml_timestamp
+)
+
+
+@dataclass
+class _FrontMatter:
+    fields: dict
+    # Line of each top-level key, by folded key, so warnings can point at it.
+    lines: dict[str, int]
+
+
+def _split_front_matter(lines: list[_Line]) -> tuple[_FrontMatter, list[_Line]]:
     if not lines or lines[0].text.strip() != "---":
-        return {}, lines
+        return _FrontMatter({}, {}), lines
     for index in range(1, len(lines)):
         if lines[index].text.strip() in ("---", "..."):
             break
@@ -308,26 +428,81 @@ def _split_front_matter(lines: list[_Line]) -> tuple[dict, list[_Line]]:
         raise ParseError("front matter opened with --- is never closed", lines[0].number)
     source = "\n".join(line.text for line in lines[1:index])
     try:
-        loaded = yaml.safe_load(source)
+        loaded = yaml.load(source, Loader=_FrontMatterLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = lines[0].number + 1 + mark.line if mark is not None else lines[0].number
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        problem = getattr(error, "problem", None) or (str(error).splitlines() or ["unreadable"])[0]
         raise ParseError(f"front matter is not valid YAML: {problem}", line) from None
+    except RecursionError:
+        raise ParseError("front matter is nested too deeply", lines[0].number) from None
     if loaded is None:
         loaded = {}
     if not isinstance(loaded, dict):
         raise ParseError("front matter must be a set of key: value fields", lines[0].number + 1)
-    return loaded, lines[index + 1 :]
+    key_lines: dict[str, int] = {}
+    for line in lines[1:index]:
+        key = re.match(r"""^["']?([^\s:"'#][^:"']*?)["']?\s*:""", line.text)
+        if key:
+            key_lines.setdefault(_fold_key(key[1]), line.number)
+    return _FrontMatter(loaded, key_lines), lines[index + 1 :]
+
+
+def _fold_key(key: object) -> str:
+    # "publishDate", "publish_date" and "Publish-Date" are one field.
+    return re.sub(r"[\W_]+", "", str(key).casefold())
 
 
 def _first_value(metadata: dict, keys: Iterable[str]) -> object:
-    folded = {str(key).casefold(): value for key, value in metadata.items()}
+    folded: dict[str, object] = {}
+    for key, value in metadata.items():
+        folded.setdefault(_fold_key(key), value)
     for key in keys:
-        value = folded.get(key.casefold())
+        value = folded.get(_fold_key(key))
         if value not in (None, "", []):
             return value
     return None
+
+
+# Where blogs and static-site generators put the publication date, most specific first.
+_FRONT_MATTER_DATE_KEYS = (
+    "publish_date",
+    "publishDate",
+    "published",
+    "published_at",
+    "publishedAt",
+    "pubDate",
+    "date_published",
+    "datePublished",
+    "date",
+    "created",
+)
+
+
+def _front_matter_date(front: _FrontMatter) -> tuple[datetime.date | None, list[str]]:
+    """The publication date in the front matter, and a warning for each date that is not one."""
+    warnings: list[str] = []
+    seen: set[str] = set()
+    for key in _FRONT_MATTER_DATE_KEYS:
+        folded = _fold_key(key)
+        if folded in seen:
+            continue
+        seen.add(folded)
+        value = _first_value(front.fields, [key])
+        # "published: true" is a draft flag in some generators, not a broken date.
+        if value is None or isinstance(value, bool):
+            continue
+        date = _coerce_date(value)
+        if date is not None:
+            return date, warnings
+        written = next(name for name in front.fields if _fold_key(name) == folded)
+        line = front.lines.get(folded)
+        where = f"line {line}: " if line is not None else ""
+        warnings.append(
+            f"{where}front matter {written}: {_json_safe(value)} is not a real date;"
+            " kept as text in the metadata"
+        )
+    return None, warnings
 
 
 def _coerce_date(value: object) -> datetime.date | None:
@@ -386,6 +561,23 @@ _CONTINUATION = re.compile(
     r"^(?:\s{2,}\S|\s*(?:https?://|<https?://|retrieved|accessed|available)\b)", re.IGNORECASE
 )
 _QUOTED = re.compile(r"“(?P<curly>[^”]*)”|\"(?P<straight>[^\"]*)\"")
+# British style quotes titles in single curly quotes. The closing mark is also the apostrophe
+# (as in "Russia's"), so the title runs to the last closing mark that ends a word: one
+# followed by a space, punctuation or the end.
+_SINGLE_QUOTED = re.compile(r"(?<![\w’])‘(?P<single>.*\S)’(?=[\s,.;:]|$)")
+_ET_AL = re.compile(r",?\s*\bet\.?\s+al\b\.?", re.IGNORECASE)
+
+
+def _quoted_title(text: str, *, at_start: bool = False) -> tuple[str, int, int] | None:
+    """The quoted title in a reference: (title, start of the quote, end of the quote)."""
+    double = _QUOTED.match(text) if at_start else _QUOTED.search(text)
+    if double:
+        title = double["curly"] if double["curly"] is not None else double["straight"]
+        return title, double.start(), double.end()
+    single = _SINGLE_QUOTED.match(text) if at_start else _SINGLE_QUOTED.search(text)
+    if single:
+        return single["single"], single.start(), single.end()
+    return None
 
 
 @dataclass
@@ -456,7 +648,7 @@ def _split_reference_list(lines: list[_Line]) -> tuple[list[_Line], list[_RawEnt
         look_like_references = sum(
             1
             for found in entries
-            if _QUOTED.search(found.content)
+            if _quoted_title(found.content)
             or _URL.search(found.content)
             or find_date(found.content)
         ) * 2 > len(entries)
@@ -523,13 +715,11 @@ def _parse_free_reference(
     found_date = find_date(without_url)
     published = found_date[0] if found_date else None
 
-    quoted = _QUOTED.search(without_url)
+    quoted = _quoted_title(without_url)
     if quoted:
-        title = _strip_title_quotes(
-            quoted["curly"] if quoted["curly"] is not None else quoted["straight"]
-        )
-        before = without_url[: quoted.start()].strip(" ,;:")
-        after = without_url[quoted.end() :]
+        title = _strip_title_quotes(quoted[0])
+        before = _ET_AL.sub("", without_url[: quoted[1]]).strip(" ,;:")
+        after = without_url[quoted[2] :]
         authors = tuple(_split_names(before)) if before else ()
     else:
         # No quotes: "Author. Title. Outlet, date." is ambiguous; the first segment is the title.
@@ -539,12 +729,17 @@ def _parse_free_reference(
         title = re.split(r"\.\s+", head.strip(" ,.;:"), maxsplit=1)[0].strip(" ,.;:")
         after = head[len(title) :] if head.strip(" ,.;:").startswith(title) else ""
         authors = ()
-    if found_date and quoted and found_date[1].start() >= quoted.end():
-        after = without_url[quoted.end() : found_date[1].start()]
+    if found_date and quoted and found_date[1].start() >= quoted[2]:
+        after = without_url[quoted[2] : found_date[1].start()]
     outlet = None
     for segment in re.split(r"[,;]|\.\s", after):
         segment = re.sub(r"\(\s*\d{4}\s*\)", "", segment).strip(" .:()")
-        if segment and not re.fullmatch(r"[\d\s.,/-]*", segment) and find_date(segment) is None:
+        if (
+            segment
+            and not re.fullmatch(r"[\d\s.,/-]*", segment)
+            and not _ET_AL.fullmatch(segment)
+            and find_date(segment) is None
+        ):
             outlet = segment
             break
     return title, outlet, authors, published, url
@@ -556,10 +751,21 @@ _PERSON_AUTHOR = re.compile(
 )
 
 
-def _parse_author_year_reference(entry: _RawEntry) -> ParsedReference:
+def _surname(author: str) -> str:
+    """The name in-text citations use: "Watts M." -> "Watts", "Smith, J." -> "Smith"."""
+    if "," in author:
+        return author.split(",")[0].strip()
+    return re.sub(r"(?:\s+[A-Z]\.)+$", "", author).strip()
+
+
+def _parse_author_year_reference(
+    entry: _RawEntry, key: str | None = None, label: str | None = None
+) -> ParsedReference:
+    """An "Author (year). Title. Outlet." entry; a footnote or numbered one passes its own key."""
     match = _AUTHOR_YEAR_ENTRY.match(entry.content)
     assert match is not None
-    author_text = match["authors"].strip().rstrip(",")
+    # "Smith, J., Doe, A., et al." lists the first authors; in-text citations name the first.
+    author_text = _ET_AL.sub("", match["authors"]).strip().rstrip(",").strip()
     year = match["year"]
     published = None
     if match["date"]:
@@ -572,12 +778,10 @@ def _parse_author_year_reference(entry: _RawEntry) -> ParsedReference:
     rest = re.sub(
         r"\b(?:retrieved|available)(?: from| at)?\s*:?\s*$", "", rest, flags=re.IGNORECASE
     ).strip()
-    quoted = _QUOTED.match(rest)
+    quoted = _quoted_title(rest, at_start=True)
     if quoted:
-        title = _strip_title_quotes(
-            quoted["curly"] if quoted["curly"] is not None else quoted["straight"]
-        )
-        outlet_text = rest[quoted.end() :].strip(" .,")
+        title = _strip_title_quotes(quoted[0])
+        outlet_text = rest[quoted[2] :].strip(" .,")
     else:
         parts = re.split(r"(?<=[.?!])\s+", rest.rstrip(". "))
         if len(parts) >= 2:
@@ -587,24 +791,20 @@ def _parse_author_year_reference(entry: _RawEntry) -> ParsedReference:
             title, outlet_text = rest.rstrip("."), ""
     outlet = outlet_text or None
     people = [
-        name
+        name.strip(" ,")
         for name in re.split(r",\s*(?=[A-Z][\w’'\-]+,?\s+[A-Z]\.)|\s*&\s*|\s+and\s+", author_text)
-        if name.strip()
+        if name.strip(" ,")
     ]
-    if all(_PERSON_AUTHOR.match(name.strip()) for name in people):
-        authors = tuple(name.strip() for name in people)
+    if people and all(_PERSON_AUTHOR.match(name) for name in people):
+        authors = tuple(people)
         # The key uses the surname as in-text citations write it: "Watts M." -> "watts".
-        key_name = (
-            authors[0].split(",")[0]
-            if "," in authors[0]
-            else re.sub(r"(?:\s+[A-Z]\.)+$", "", authors[0])
-        )
+        key_name = _surname(authors[0])
     else:
         authors = ()
         key_name = author_text
     return ParsedReference(
-        key=f"{key_name.strip().casefold()}|{year}",
-        label=_author_year_label(entry.content, match),
+        key=key if key is not None else f"{key_name.strip().casefold()}|{year}",
+        label=label if label is not None else _author_year_label(entry.content, match),
         raw_text=entry.raw_text,
         title=title,
         outlet=outlet,
@@ -622,6 +822,9 @@ def _author_year_label(content: str, match: re.Match[str]) -> str:
 
 
 def _parse_reference(entry: _RawEntry, key: str, label: str) -> ParsedReference:
+    # "[^1]: Smith J. et al. (2023, 24 May). Title. BBC." is an author-year entry in a footnote.
+    if _AUTHOR_YEAR_ENTRY.match(entry.content):
+        return _parse_author_year_reference(entry, key, label)
     title, outlet, authors, published, url = _parse_free_reference(entry.content)
     return ParsedReference(
         key=key,
@@ -799,10 +1002,13 @@ _INLINE_RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"), ""),
     (re.compile(r"(?<!!)\[([^\]^][^\]]*)\]\([^)]*\)"), r"\1"),
     (re.compile(r"`([^`]*)`"), r"\1"),
-    (re.compile(r"\*\*(\S(?:.*?\S)?)\*\*"), r"\1"),
-    (re.compile(r"__(\S(?:.*?\S)?)__"), r"\1"),
-    (re.compile(r"(?<![\w*])\*(\S(?:.*?\S)?)\*(?![\w*])"), r"\1"),
-    (re.compile(r"(?<![\w_])_(\S(?:.*?\S)?)_(?![\w_])"), r"\1"),
+    # Emphasis never spans its own delimiter (except inside a word, as in snake_case): an
+    # opener then scans only to the next delimiter, where ".*?" made a line of a thousand
+    # unclosed "*a" take minutes.
+    (re.compile(r"\*\*([^*\s](?:(?:[^*]|\*(?!\*))*?[^*\s])?)\*\*"), r"\1"),
+    (re.compile(r"__([^_\s](?:(?:[^_]|_(?!_))*?[^_\s])?)__"), r"\1"),
+    (re.compile(r"(?<![\w*])\*([^*\s](?:(?:[^*]|(?<=\w)\*(?=\w))*[^*\s])?)\*(?![\w*])"), r"\1"),
+    (re.compile(r"(?<![\w_])_([^_\s](?:(?:[^_]|(?<=\w)_(?=\w))*[^_\s])?)_(?![\w_])"), r"\1"),
     (re.compile(r"~~(.+?)~~"), r"\1"),
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])"), r"\1"),
 ]
@@ -836,20 +1042,28 @@ _LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,3}[.)])\s+")
 class _Paragraph:
     # (line number, offset of the line's text inside the paragraph text)
     segments: list[tuple[int, int]]
-    text: str = ""
+    parts: list[str] = dataclasses.field(default_factory=list)
+    length: int = 0
+    starts: list[int] = dataclasses.field(default_factory=list)
 
     def add(self, number: int, text: str) -> None:
-        if self.text:
-            self.text += " "
-        self.segments.append((number, len(self.text)))
-        self.text += text
+        # Joined once at the end: adding to a growing string would copy it for every line.
+        if self.parts:
+            self.length += 1
+        self.segments.append((number, self.length))
+        self.starts.append(self.length)
+        self.parts.append(text)
+        self.length += len(text)
+
+    @property
+    def text(self) -> str:
+        if len(self.parts) > 1:
+            self.parts = [" ".join(self.parts)]
+        return self.parts[0] if self.parts else ""
 
     def line_at(self, offset: int) -> int:
-        number = self.segments[0][0]
-        for line_number, start in self.segments:
-            if start <= offset:
-                number = line_number
-        return number
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return self.segments[max(index, 0)][0]
 
 
 def _build_paragraphs(lines: list[_Line], is_markdown: bool) -> list[_Paragraph]:
@@ -919,15 +1133,19 @@ def _resolve_author_year(
     key = _author_year_key(names, year)
     if key in references_by_key:
         return key
+    # "(Smith et al., 2020)" or "(Smith and Doe, 2020)": the first author and the year, when
+    # exactly one entry has them; with two candidates a guess would be a wrong source.
     first = key.split("|")[0]
+    matches = []
     for reference in references_by_key.values():
         if not reference.in_bibliography or not reference.key.endswith(f"|{year}"):
             continue
         candidates = {reference.key.split("|")[0], (reference.outlet or "").casefold()}
-        candidates |= {author.split()[0].rstrip(",").casefold() for author in reference.authors}
+        for author in reference.authors[:1]:
+            candidates |= {_surname(author).casefold(), author.split()[0].rstrip(",").casefold()}
         if first in candidates:
-            return reference.key
-    return None
+            matches.append(reference.key)
+    return matches[0] if len(matches) == 1 else None
 
 
 def _find_citations(
@@ -944,11 +1162,17 @@ def _find_citations(
         found.append((match.start(), match.end(), match.group(0), f"^{match.group(1)}", "footnote"))
     for match in _PARENTHESIS.finditer(text):
         content = match.group(1).strip()
-        parts = [part.strip() for part in content.split(";")]
-        parsed = [_AUTHOR_YEAR_PART.match(part) for part in parts]
+        # (start, part as written) of each ";"-separated part inside the parenthesis.
+        parts: list[tuple[int, str]] = []
+        part_start = match.start(1)
+        for piece in match.group(1).split(";"):
+            leading = len(piece) - len(piece.lstrip())
+            parts.append((part_start + leading, piece.strip()))
+            part_start += len(piece) + 1
+        parsed = [_AUTHOR_YEAR_PART.match(part) for _start, part in parts]
         if all(parsed):
-            keys = []
-            for part_match in parsed:
+            part_citations = []
+            for (start, part), part_match in zip(parts, parsed, strict=True):
                 assert part_match is not None
                 if _MONTH_WORD.match(part_match["names"]):
                     break
@@ -958,20 +1182,17 @@ def _find_citations(
                 # Without a comma "(Kyiv 2022)" is likely prose; trust it only when it resolves.
                 if resolved is None and not part_match["comma"]:
                     break
-                keys.append((resolved, _author_year_key(part_match["names"], part_match["year"])))
+                wanted = _author_year_key(part_match["names"], part_match["year"])
+                kind = "author-year" if resolved else "unlisted"
+                part_citations.append((start, start + len(part), part, resolved or wanted, kind))
             else:
-                # A multi-part citation "(A, 2020; B, 2021)" resolves to its first source;
-                # the label still shows the whole parenthesis as published.
-                resolved, wanted = keys[0]
-                found.append(
-                    (
-                        match.start(),
-                        match.end(),
-                        match.group(0),
-                        resolved or wanted,
-                        "author-year" if resolved else "unlisted",
-                    )
-                )
+                if len(part_citations) == 1:
+                    # One source: the citation is the whole parenthesis, as published.
+                    _start, _end, _label, key, kind = part_citations[0]
+                    found.append((match.start(), match.end(), match.group(0), key, kind))
+                else:
+                    # "(Jones, 2021; Brown & Green, 2019)" cites each source on its own.
+                    found.extend(part_citations)
             continue
         # Year-less parenthesis, e.g. "(Il Post)." Rule: it is a citation when its content names a
         # bibliography entry's author or outlet; or when it is a capitalised 1-4 word name, not an
@@ -1005,6 +1226,91 @@ def _find_citations(
 
 _SEGMENTER = pysbd.Segmenter(language="en", clean=False)
 
+# pysbd's time grows with the square of the text it is given (5 000 sentences in one
+# paragraph took minutes), so a long paragraph is cut into chunks of at most this many
+# characters at places where every sentence splitter would split, and each chunk is segmented
+# on its own. Paragraphs of ordinary articles are shorter and go to pysbd whole.
+_CHUNK_LENGTH = 2000
+# A chunk with no safe boundary at all (a run-on "sentence") is cut at a space by this length.
+_CHUNK_LENGTH_MAX = 2 * _CHUNK_LENGTH
+# A full stop, closing quotes or brackets, spaces, then a capital or an opening quote.
+_SENTENCE_BOUNDARY = re.compile(r"(?P<stop>[.!?])[\"'”’)\]]*\s+(?=[\"“‘(]?[A-Z])")
+# Words after which a full stop does not end the sentence: "Mr. Putin", "Jan. 5", "No. 10".
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms mx dr prof st jr sr gen col lt sgt capt cmdr adm maj brig gov sen rep rev hon
+    pres no nos vs etc inc ltd co corp bros dept univ ave blvd rd mt ft fig figs vol vols
+    ed eds al cf ca approx est op pp para art sec ch esp min max jan feb mar apr jun jul
+    aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun""".split()  # noqa: SIM905 -- a word list reads best as words
+)
+
+
+def _is_safe_boundary(text: str, match: re.Match[str]) -> bool:
+    word_start = match.start("stop")
+    while word_start > 0 and not text[word_start - 1].isspace():
+        word_start -= 1
+    word = text[word_start : match.start("stop")].lstrip("\"'“‘([")
+    letters = re.sub(r"[^A-Za-z]", "", word)
+    # Single letters ("J. Smith") and dotted abbreviations ("U.S.", "e.g.") are initials.
+    return (
+        len(letters) >= 2
+        and "." not in word
+        and any(character.islower() for character in word)
+        and word.casefold() not in _ABBREVIATIONS
+    )
+
+
+def _sentence_chunks(text: str) -> list[tuple[int, int]]:
+    """(start, end) of chunks of at most about _CHUNK_LENGTH characters covering the text."""
+    if len(text) <= _CHUNK_LENGTH:
+        return [(0, len(text))]
+    candidates = list(_SENTENCE_BOUNDARY.finditer(text))
+    safe = [match.end() for match in candidates if _is_safe_boundary(text, match)]
+    # Text without a safe boundary (every full stop after an initial or a number) is
+    # still cut where a sentence probably ends rather than in the middle of one.
+    likely = [match.end() for match in candidates]
+    chunks: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > _CHUNK_LENGTH:
+        end = _last_boundary(safe, start, start + _CHUNK_LENGTH)
+        if end is None:
+            end = _last_boundary(safe, start, start + _CHUNK_LENGTH_MAX)
+        if end is None:
+            end = _last_boundary(likely, start, start + _CHUNK_LENGTH_MAX)
+        if end is None:
+            space = text.rfind(" ", start + 1, start + _CHUNK_LENGTH_MAX)
+            end = space + 1 if space > start else start + _CHUNK_LENGTH_MAX
+        chunks.append((start, end))
+        start = end
+    chunks.append((start, len(text)))
+    return chunks
+
+
+def _last_boundary(boundaries: list[int], start: int, limit: int) -> int | None:
+    """The last of the sorted boundaries after start and at most limit, if any."""
+    index = bisect.bisect_right(boundaries, limit) - 1
+    return boundaries[index] if index >= 0 and boundaries[index] > start else None
+
+
+def _segment(text: str) -> list[tuple[int, int]]:
+    """pysbd's sentence spans in text, found chunk by chunk."""
+    spans: list[tuple[int, int]] = []
+    for chunk_start, chunk_end in _sentence_chunks(text):
+        chunk = text[chunk_start:chunk_end]
+        cursor = 0
+        for piece in _SEGMENTER.segment(chunk):
+            stripped = piece.strip()
+            if not stripped:
+                continue
+            start = chunk.find(stripped, cursor)
+            if start < 0:  # pysbd altered the text; take the rest of the chunk as one sentence
+                stripped = chunk[cursor:].strip()
+                if not stripped:
+                    break
+                start = chunk.find(stripped, cursor)
+            cursor = start + len(stripped)
+            spans.append((chunk_start + start, chunk_start + cursor))
+    return spans
+
 
 _MARKER = re.compile(r"\[\^?[\w-]+\]")
 
@@ -1025,19 +1331,7 @@ def _split_sentences(original: str) -> list[tuple[int, int]]:
     text = "".join(original[position] for position in kept_positions)
 
     spans: list[tuple[int, int]] = []
-    cursor = 0
-    for piece in _SEGMENTER.segment(text):
-        stripped = piece.strip()
-        if not stripped:
-            continue
-        start = text.find(stripped, cursor)
-        if start < 0:  # pysbd altered the text; take the rest of the paragraph as one sentence
-            stripped = text[cursor:].strip()
-            if not stripped:
-                break
-            start = text.find(stripped, cursor)
-        end = start + len(stripped)
-        cursor = end
+    for start, end in _segment(text):
         original_start, original_end = kept_positions[start], kept_positions[end - 1] + 1
         if re.search(r"\w", text[start:end]):
             spans.append((original_start, original_end))
@@ -1066,6 +1360,13 @@ def _split_sentences(original: str) -> list[tuple[int, int]]:
 _MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 
 
+_FENCE = re.compile(r"^\s{0,3}(?P<fence>`{3,}|~{3,})", re.MULTILINE)
+_TABLE_ROW = re.compile(r"^\s{0,3}\|")
+# "---|:---:" or "| --- | --- |": the row under a table's header.
+_TABLE_SEPARATOR = re.compile(r"^\s{0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$")
+_RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
+
+
 def _is_markdown(text: str, file_name: str) -> bool:
     lowered = file_name.casefold()
     if lowered.endswith(_MARKDOWN_SUFFIXES):
@@ -1074,7 +1375,45 @@ def _is_markdown(text: str, file_name: str) -> bool:
         re.match(r"\A\s*---\s*\n", text)
         or re.search(r"^\s{0,3}#{1,6}\s+\S", text, re.MULTILINE)
         or re.search(r"^\s{0,3}\[\^[^\]\s]+\]:", text, re.MULTILINE)
+        or _FENCE.search(text)
     )
+
+
+def _blank_markdown_blocks(lines: list[_Line]) -> list[_Line]:
+    """Fenced code, tables and rules blanked out: they are not prose and hold no claims.
+
+    Blanked rather than removed, so line numbers stay right and each block ends a paragraph.
+    """
+    blank: set[int] = set()
+    index = 0
+    while index < len(lines):
+        text = lines[index].text
+        fence = _FENCE.match(text)
+        if fence:
+            marker = fence["fence"]
+            # Closed by a run of the same character at least as long; unclosed, it runs to the
+            # end of the file as in CommonMark.
+            closing = re.compile(rf"\s{{0,3}}{re.escape(marker[0])}{{{len(marker)},}}\s*")
+            end = index + 1
+            while end < len(lines) and not closing.fullmatch(lines[end].text):
+                end += 1
+            blank.update(range(index, min(end + 1, len(lines))))
+            index = end + 1
+            continue
+        if _TABLE_ROW.match(text) or _RULE.match(text):
+            blank.add(index)
+        elif _TABLE_SEPARATOR.match(text):
+            # A table without outer pipes: the header row above, the rows below to a blank line.
+            if index > 0 and "|" in lines[index - 1].text:
+                blank.add(index - 1)
+            blank.add(index)
+            while index + 1 < len(lines) and "|" in lines[index + 1].text:
+                index += 1
+                blank.add(index)
+        index += 1
+    return [
+        _Line(line.number, "") if position in blank else line for position, line in enumerate(lines)
+    ]
 
 
 def _drop_script_and_style(text: str) -> str:
@@ -1115,22 +1454,24 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
     text = _normalize_newlines(text).lstrip("\ufeff")
     if not text.strip():
         raise ParseError("the file is empty")
+    # Plain-text exports of web pages carry <script> and <style> elements too.
+    text = _drop_script_and_style(text)
     is_markdown = _is_markdown(text, file_name)
-    if is_markdown:
-        text = _drop_script_and_style(text)
     lines = [
         _Line(number, line.translate(_ODD_SPACES).rstrip())
         for number, line in enumerate(text.split("\n"), start=1)
     ]
 
-    front: dict = {}
+    front_matter = _FrontMatter({}, {})
     if is_markdown:
-        front, lines = _split_front_matter(lines)
+        front_matter, lines = _split_front_matter(lines)
+    front = front_matter.fields
     metadata = _json_safe(front)
     assert isinstance(metadata, dict)
 
     footnote_entries: list[_RawEntry] = []
     if is_markdown:
+        lines = _blank_markdown_blocks(lines)
         lines, footnote_entries = _lift_footnotes(lines)
 
     lines = _strip_trailing_junk(lines)
@@ -1216,12 +1557,13 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
                     line=line,
                 )
             )
-        paragraph_citations = citations[paragraph_citation_start:]
+        # Citations are in text order: those of a sentence are a slice found by bisection.
+        citation_starts = [citation.start for citation in citations[paragraph_citation_start:]]
         for start, end in _split_sentences(paragraph.text):
+            first = bisect.bisect_left(citation_starts, offset + start)
+            last = bisect.bisect_left(citation_starts, offset + end)
             indexes = tuple(
-                paragraph_citation_start + position
-                for position, citation in enumerate(paragraph_citations)
-                if offset + start <= citation.start < offset + end
+                range(paragraph_citation_start + first, paragraph_citation_start + last)
             )
             sentences.append(
                 ParsedSentence(
@@ -1252,12 +1594,8 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
         _first_value(front, ["standfirst", "subtitle", "description"]) or header.standfirst
     ).strip()
     kicker = str(_first_value(front, ["kicker"]) or header.kicker).strip()
-    published = (
-        _coerce_date(
-            _first_value(front, ["date", "publishDate", "published", "pubDate", "published_at"])
-        )
-        or header.published
-    )
+    front_published, date_warnings = _front_matter_date(front_matter)
+    published = front_published or header.published
     url_value = _first_value(front, ["url", "canonical_url"])
     outlet_value = _first_value(front, ["outlet", "publisher", "site_name"])
     return ParsedArticle(
@@ -1273,5 +1611,5 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
         citations=tuple(citations),
         sentences=tuple(sentences),
         metadata=metadata,
-        warnings=tuple(warnings),
+        warnings=tuple(date_warnings + warnings),
     )

@@ -1,10 +1,12 @@
 # ruff: noqa: RUF001, E501 -- curly quotes are the data; inline articles read best unwrapped.
 import datetime
+import itertools
 import json
 from pathlib import Path
 
 import pytest
 
+from articles import parser
 from articles.parser import (
     Contributor,
     ParsedArticle,
@@ -641,10 +643,12 @@ def test_author_year_variants_and_negatives() -> None:
     )
     article = parse_article(text, file_name="a.txt")
     labels = [citation.label for citation in article.citations]
-    assert labels == ["(Smith et al., 2020a, p. 4)", "(Smith, 2020; Jones, 2021)", "(Kyiv Post)"]
+    # A multi-part parenthesis cites each of its sources (see test_it_cites_each_part_...).
+    assert labels == ["(Smith et al., 2020a, p. 4)", "Smith, 2020", "Jones, 2021", "(Kyiv Post)"]
     assert [citation.reference_key for citation in article.citations] == [
         "smith|2020",
         "smith|2020",
+        "jones|2021",
         "kyiv post|",
     ]
     assert article.references[0].authors == ("Smith J.",)
@@ -715,3 +719,421 @@ def test_prose_starting_with_related_is_not_junk() -> None:
     text = "Title\n\nThe raid began on Monday.\n\nRelated news reached Kyiv later.\n"
     article = parse_article(text, file_name="a.txt")
     assert article.body.endswith("Related news reached Kyiv later.")
+
+
+# ---------------------------------------------------------------------------
+# Defects found after the first release
+# ---------------------------------------------------------------------------
+
+
+def test_it_reports_an_impossible_front_matter_date_as_a_warning() -> None:
+    text = "---\ntitle: T\nauthor: Ann Lee\ndate: 2023-13-45\n---\nBody sentence here.\n"
+    article = parse_markdown(text)
+    assert article.published is None
+    assert article.metadata["date"] == "2023-13-45"
+    assert article.warnings == (
+        "line 4: front matter date: 2023-13-45 is not a real date; kept as text in the metadata",
+    )
+    assert article.body == "Body sentence here."
+
+
+def test_it_takes_the_next_date_key_when_the_preferred_one_is_impossible() -> None:
+    text = "---\ntitle: T\npublish_date: 2023-02-30\ndate: 2023-05-25\n---\nBody sentence here.\n"
+    article = parse_markdown(text)
+    assert article.published == datetime.date(2023, 5, 25)
+    assert len(article.warnings) == 1 and article.warnings[0].startswith("line 3: ")
+
+
+@pytest.mark.parametrize(
+    ("field", "line", "problem"),
+    [
+        ("count: !!int abc", 3, "abc is not a valid int"),
+        ("flag: !!bool maybe", 3, "maybe is not a valid bool"),
+        ("tags: &x [*x]", 3, "aliases (*name) are not allowed"),
+        ("deep: " + "[" * 40 + "]" * 40, 3, "values are nested too deeply"),
+        ("deep: " + "[" * 5000 + "]" * 5000, 3, "values are nested too deeply"),
+    ],
+)
+def test_it_reports_unreadable_front_matter_values_naming_the_line(
+    field: str, line: int, problem: str
+) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_markdown(f"---\ntitle: T\n{field}\n---\nBody sentence here.\n")
+    assert caught.value.line == line
+    assert caught.value.message == f"front matter is not valid YAML: {problem}"
+
+
+def test_it_keeps_an_unreadable_timestamp_tag_as_text() -> None:
+    article = parse_markdown("---\ntitle: T\nseen: !!timestamp soon\n---\nBody sentence here.\n")
+    assert article.metadata["seen"] == "soon"
+
+
+def test_it_reads_a_misspelt_month_without_crashing() -> None:
+    text = "Title\n\nIt began on 5 Sepember 2023.[1]\n\n1. “Raid” BBC, 5 Sepember 2023\n"
+    article = parse_article(text, file_name="a.txt")
+    assert article.references[0].published == datetime.date(2023, 9, 5)
+
+
+def test_it_segments_a_long_paragraph_in_bounded_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    sentences = [
+        f"Fighter number {index} crossed the border near Kozinka." for index in range(5000)
+    ]
+    paragraph = " ".join(sentences)
+    chunks = parser._sentence_chunks(paragraph)
+    assert chunks[0][0] == 0 and chunks[-1][1] == len(paragraph)
+    assert all(end == next_start for (_, end), (next_start, _) in itertools.pairwise(chunks))
+    assert all(end - start <= parser._CHUNK_LENGTH for start, end in chunks)
+    # Each chunk ends where a sentence ends: the next one starts with a sentence.
+    assert all(paragraph[start:].startswith("Fighter number ") for start, _ in chunks)
+
+    seen_lengths: list[int] = []
+    segment = parser._SEGMENTER.segment
+
+    def recording_segment(text: str) -> list[str]:
+        seen_lengths.append(len(text))
+        return segment(text)
+
+    monkeypatch.setattr(parser._SEGMENTER, "segment", recording_segment)
+    article = parse_article(f"Title\n\n{paragraph}\n", file_name="a.txt")
+    assert max(seen_lengths) <= parser._CHUNK_LENGTH and len(seen_lengths) == len(chunks)
+    assert [sentence.text for sentence in article.sentences] == sentences
+    assert article.sentences[4999].end == len(article.body)
+    assert_offsets_are_consistent(article)
+
+
+def test_it_splits_chunked_prose_where_pysbd_splits_the_whole_of_it() -> None:
+    # The seeds' paragraphs run together: chunking must not move a single sentence boundary.
+    paragraphs = [
+        paragraph
+        for file_name in (SEED_000, SEED_002, SEED_004)
+        for paragraph in parse_seed(file_name).body.split("\n\n")
+    ]
+    text = " ".join(paragraphs)
+    assert len(parser._sentence_chunks(text)) > 3
+    whole = [piece.strip() for piece in parser._SEGMENTER.segment(text) if piece.strip()]
+    assert [text[start:end] for start, end in parser._segment(text)] == whole
+
+
+@pytest.mark.parametrize(
+    ("text", "rests"),
+    [
+        ("He met Mr. Putin. Then he left.", ["Then he left."]),
+        (
+            "The U.S. Army came. J. Smith said so. It ended.",
+            ["J. Smith said so. It ended.", "It ended."],
+        ),
+        (
+            "It was in Jan. Five died. “Go,” he said! “Now.” Later.",
+            ["“Go,” he said! “Now.” Later.", "“Now.” Later.", "Later."],
+        ),
+    ],
+)
+def test_it_only_cuts_chunks_after_real_sentence_ends(text: str, rests: list[str]) -> None:
+    # Not after an abbreviation ("Mr.", "Jan."), an initial ("J.") or a dotted "U.S.".
+    found = [
+        text[match.end() :]
+        for match in parser._SENTENCE_BOUNDARY.finditer(text)
+        if parser._is_safe_boundary(text, match)
+    ]
+    assert found == rests
+
+
+AUTHOR_YEAR_ARTICLE = (
+    "Title\n\n"
+    "The raid was repelled (Jones, 2021; Brown & Green, 2019). "
+    "Few civilians died (Smith et al., 2020). The region was calm (Smith and Doe, 2020). "
+    "Villages emptied (Smith & Doe, 2020).\n\n"
+    "Brown, A., & Green, B. (2019). Green things. Nature.\n"
+    "Jones K. (2021, 4 April). Another study. Journal.\n"
+    "Smith, J., Doe, A., et al. (2020). A study of things. Nature.\n"
+)
+
+
+def test_it_cites_each_part_of_a_multi_part_citation() -> None:
+    article = parse_article(AUTHOR_YEAR_ARTICLE, file_name="a.txt")
+    first, second = article.citations[:2]
+    assert (first.label, first.reference_key) == ("Jones, 2021", "jones|2021")
+    assert (second.label, second.reference_key) == ("Brown & Green, 2019", "brown|2019")
+    assert article.body[first.start - 1 : second.end + 1] == "(Jones, 2021; Brown & Green, 2019)"
+    assert article.sentences[0].citation_indexes == (0, 1)
+    assert article.warnings == ()
+    assert_offsets_are_consistent(article)
+
+
+def test_it_warns_about_each_unlisted_part_of_a_multi_part_citation() -> None:
+    text = (
+        "Title\n\nIt ended (Jones, 2021; Lee, 2018).\n\nJones K. (2021). Another study. Journal.\n"
+    )
+    article = parse_article(text, file_name="a.txt")
+    assert [(citation.label, citation.reference_key) for citation in article.citations] == [
+        ("Jones, 2021", "jones|2021"),
+        ("Lee, 2018", "lee|2018"),
+    ]
+    assert (
+        article.references[-1].label == "Lee, 2018" and not article.references[-1].in_bibliography
+    )
+    assert article.warnings == (
+        "line 3: citation Lee, 2018 has no bibliography entry; kept as a source not in the bibliography",
+    )
+    assert_offsets_are_consistent(article)
+
+
+def test_it_resolves_et_al_and_two_author_citations_to_the_first_author() -> None:
+    article = parse_article(AUTHOR_YEAR_ARTICLE, file_name="a.txt")
+    smith = next(
+        reference for reference in article.references if reference.title == "A study of things"
+    )
+    assert smith.key == "smith|2020" and smith.authors == ("Smith, J.", "Doe, A.")
+    assert smith.label == "Smith, J., Doe, A., et al. (2020)" and smith.outlet == "Nature"
+    assert [citation.label for citation in article.citations[2:]] == [
+        "(Smith et al., 2020)",
+        "(Smith and Doe, 2020)",
+        "(Smith & Doe, 2020)",
+    ]
+    assert {citation.reference_key for citation in article.citations[2:]} == {"smith|2020"}
+    assert article.references[0].authors == ("Brown, A.", "Green, B.")
+    assert all(reference.in_bibliography for reference in article.references)
+
+
+def test_it_resolves_by_outlet_only_when_one_entry_matches() -> None:
+    text = (
+        "Title\n\nOne claim (BBC, 2023). Another claim (Reuters, 2023).\n\n"
+        "Doe J. (2023, 1 May). One story. BBC.\n"
+        "Lee K. (2023, 2 May). Other story. BBC.\n"
+        "Roe P. (2023, 3 May). Third story. Reuters.\n"
+    )
+    article = parse_article(text, file_name="a.txt")
+    # Two BBC entries from 2023: a guess could pick the wrong one.
+    assert [citation.reference_key for citation in article.citations] == ["bbc|2023", "roe|2023"]
+    assert article.references[-1].key == "bbc|2023" and not article.references[-1].in_bibliography
+
+
+def test_it_reads_an_author_year_footnote_definition() -> None:
+    text = "# Title\n\nThe minister quit.[^1]\n\n[^1]: Smith J. et al. (2023, 24 May). Minister quits. BBC.\n"
+    article = parse_markdown(text)
+    (reference,) = article.references
+    assert (reference.key, reference.label) == ("^1", "[^1]:")
+    assert reference.title == "Minister quits" and reference.outlet == "BBC"
+    assert reference.authors == ("Smith J.",)
+    assert reference.published == datetime.date(2023, 5, 24)
+    assert article.citations[0].reference_key == "^1"
+
+
+def test_it_never_takes_et_al_for_an_outlet() -> None:
+    text = (
+        "Title\n\nOne.[1] Two.[2]\n\n"
+        "1. Smith J. et al. (2023, 24 May). Minister quits. BBC.\n"
+        "2. Smith J. et al., “Minister quits”, The Times, 24 May 2023\n"
+    )
+    article = parse_article(text, file_name="a.txt")
+    assert [reference.outlet for reference in article.references] == ["BBC", "The Times"]
+    assert [reference.authors for reference in article.references] == [("Smith J.",)] * 2
+    assert [reference.title for reference in article.references] == ["Minister quits"] * 2
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "publish_date",
+        "publishDate",
+        "published",
+        "published_at",
+        "publishedAt",
+        "pubDate",
+        "date_published",
+        "datePublished",
+        "date",
+        "created",
+        "Publish-Date",
+    ],
+)
+def test_it_reads_every_front_matter_date_key(field: str) -> None:
+    article = parse_markdown(f"---\ntitle: T\n{field}: 2023-05-25\n---\nBody sentence here.\n")
+    assert article.published == datetime.date(2023, 5, 25)
+
+
+def test_it_prefers_the_most_specific_front_matter_date_key() -> None:
+    text = "---\ntitle: T\ncreated: 2023-05-01\ndate: 2023-05-02\ndatePublished: 2023-05-03\npublishedAt: 2023-05-04\n---\nBody sentence here.\n"
+    assert parse_markdown(text).published == datetime.date(2023, 5, 4)
+    text = "---\ntitle: T\ndate: 2023-05-02\npublish_date: 2023-05-05\npublished: 2023-05-06\n---\nBody sentence here.\n"
+    assert parse_markdown(text).published == datetime.date(2023, 5, 5)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '"2023-05-26T10:00:00+02:00"',
+        "2023-05-26T01:00:00+02:00",
+        "2023-05-26T23:30:00-05:00",
+        "Fri, 26 May 2023 10:00:00 GMT",
+    ],
+)
+def test_it_takes_the_date_of_a_front_matter_datetime_with_a_time_zone(value: str) -> None:
+    article = parse_markdown(f"---\ntitle: T\npublishedAt: {value}\n---\nBody sentence here.\n")
+    assert article.published == datetime.date(2023, 5, 26)
+    assert article.warnings == ()
+
+
+def test_it_does_not_take_a_published_flag_for_a_date() -> None:
+    article = parse_markdown("---\ntitle: T\npublished: true\ndate: 2023-05-25\n---\nBody here.\n")
+    assert article.published == datetime.date(2023, 5, 25) and article.warnings == ()
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "Subscribe to our newsletter",
+        "Sign up for the morning briefing",
+        "Follow us on Twitter",
+        "Follow us on X.",
+        "Advertisement",
+        "© 2023 Example Media",
+        "Copyright 2023 Example Media Ltd.",
+        "Copyright © Example Media",
+        "Example Media. All rights reserved.",
+        "Topics: Russia, Ukraine",
+        "Tags: raid, Belgorod",
+        "Share this article",
+        "Read more: Why the raid matters",
+        "More from Europe",
+        "Related:",
+        "We use cookies to improve your experience. By continuing you accept cookies.",
+        "Manage cookies",
+        "Cookie policy",
+    ],
+)
+def test_it_drops_footer_lines_after_the_article(footer: str) -> None:
+    text = f"Title\n\nThe raid began on Monday.\n\n{footer}\n\nShare this:\n"
+    article = parse_article(text, file_name="a.txt")
+    assert article.body == "The raid began on Monday."
+
+
+def test_it_drops_footer_lines_after_the_reference_list() -> None:
+    text = (
+        "Title\n\nThe raid began on Monday (BBC, 2023).\n\n"
+        "BBC (2023, 25 May). A title. BBC.\n\n"
+        "Advertisement\nFollow us on Facebook\n© 2023 Example Media. All rights reserved.\n"
+    )
+    article = parse_article(text, file_name="a.txt")
+    assert [reference.key for reference in article.references] == ["bbc|2023"]
+    assert article.body == "The raid began on Monday (BBC, 2023)."
+
+
+def test_it_keeps_footer_like_lines_in_the_middle_of_the_body() -> None:
+    text = "Title\n\nAdvertisement\n\nThe raid began on Monday.\n\nSubscribe to our newsletter\n\nIt ended.\n\nCopyright law was changed in 2014.\n"
+    article = parse_article(text, file_name="a.txt")
+    assert article.body.split("\n\n") == [
+        "Advertisement",
+        "The raid began on Monday.",
+        "Subscribe to our newsletter",
+        "It ended.",
+        "Copyright law was changed in 2014.",
+    ]
+
+
+def test_it_reads_single_curly_quotes_around_a_reference_title() -> None:
+    text = (
+        "Title\n\nThe group vowed more raids.[2] Homes burned.[3]\n\n"
+        "1. “Other title” Outlet, 24 May 2023\n"
+        "2. ‘Belgorod: Russian paramilitary group vows more incursions’ the BBC, 25 May 2023\n"
+        "3. ‘The soldiers’ homes burned’ The Guardian, 24 May 2023\n"
+    )
+    article = parse_article(text, file_name="a.txt")
+    second, third = article.references[1:]
+    assert second.title == "Belgorod: Russian paramilitary group vows more incursions"
+    assert second.outlet == "the BBC" and second.published == datetime.date(2023, 5, 25)
+    assert third.title == "The soldiers’ homes burned" and third.outlet == "The Guardian"
+
+
+def test_it_finds_a_reference_list_of_single_quoted_titles_without_markers() -> None:
+    text = "Title\n\nThe raid began on Monday.\n\n1. ‘Raid’ BBC\n2. ‘Raid over’ Reuters\n"
+    article = parse_article(text, file_name="a.txt")
+    assert [reference.title for reference in article.references] == ["Raid", "Raid over"]
+
+
+MARKDOWN_BLOCKS_ARTICLE = """# Title
+
+The raid began on Monday.
+
+```python
+# not a heading
+print("Not a claim.")
+```
+
+~~~
+Tilde code. Still code.
+~~~
+
+| Village | Dead |
+|---------|-----:|
+| Kozinka | 2 |
+
+Village | Dead
+--- | ---
+Glotovo | 1
+
+* * *
+
+> “We will return,” a fighter said.
+
+___
+
+It ended on Tuesday.
+"""
+
+
+def test_it_drops_markdown_code_blocks_tables_and_rules() -> None:
+    article = parse_markdown(MARKDOWN_BLOCKS_ARTICLE)
+    assert article.title == "Title"
+    assert article.body.split("\n\n") == [
+        "The raid began on Monday.",
+        "“We will return,” a fighter said.",
+        "It ended on Tuesday.",
+    ]
+    assert_offsets_are_consistent(article)
+
+
+def test_it_ignores_headings_and_footnotes_inside_code_blocks() -> None:
+    text = "```\n# Not the title\n[^1]: not a footnote\n```\n# Title\n\nThe raid began.\n"
+    article = parse_markdown(text)
+    assert article.title == "Title" and article.references == ()
+    assert article.body == "The raid began."
+
+
+def test_it_reads_a_txt_file_with_a_code_fence_as_markdown() -> None:
+    text = "Title\n\nThe raid began.\n\n```\nNot a claim.\n```\n"
+    article = parse_article(text, file_name="a.txt")
+    assert article.body == "The raid began."
+
+
+def test_it_treats_an_unclosed_code_fence_as_running_to_the_end() -> None:
+    text = "# Title\n\nThe raid began.\n\n```\nNot a claim.\n"
+    assert parse_markdown(text).body == "The raid began."
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        ("Title\n\nThe raid began.\n".encode("utf-16"), "UTF-16"),
+        ("Title\n\nThe raid began.\n".encode("utf-16-le"), "UTF-16"),
+        ("Title\n\nThe raid began.\n".encode("utf-16-be"), "UTF-16"),
+        ("Заголовок\n\nРейд начался.\n".encode("utf-16"), "UTF-16"),
+        ("Title\n\nThe raid began.\n".encode("utf-32"), "UTF-32"),
+        ("Title\n\nThe raid began.\n".encode("utf-32-be"), "UTF-32"),
+    ],
+)
+def test_it_names_utf16_and_utf32_files(data: bytes, encoding: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        decode_article(data)
+    assert str(caught.value) == f"the file is {encoding} text; save it as UTF-8"
+
+
+def test_it_drops_script_and_style_elements_from_plain_text() -> None:
+    text = (
+        "Title\n\nThe raid began on Monday.\n"
+        "<script type='text/javascript'>\nwindow.claim = 'Not a claim.';\n</script>\n"
+        "<style>p { color: red; }</style>\n<!-- a comment. -->\nIt ended.\n"
+    )
+    article = parse_article(text, file_name="a.txt")
+    assert article.body == "The raid began on Monday.\n\nIt ended."
+    assert article.sentences[-1].text == "It ended."
