@@ -12,35 +12,22 @@ number of queries:
 
 import argparse
 import datetime
-import os
 import random
 import re
 import statistics
-import sys
 import time
 from html import unescape
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
-os.environ.setdefault("SECRET_KEY", "benchmark-only-not-a-secret-0123456789-abcdefghijklmnop")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+import django_setup  # noqa: F401  (sets Django up before the models are imported)
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from articles.models import Article  # noqa: E402
-from claims.models import Claim, Evidence  # noqa: E402
-from sources.models import Outlet, Source  # noqa: E402
+from articles.models import Article
+from claims.models import Claim, Evidence
+from sources.models import Outlet, Source
 
 WORDS = [
     "raid",

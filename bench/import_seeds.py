@@ -10,28 +10,16 @@ so the database is left as it was):
 """
 
 import argparse
-import os
 import statistics
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
-# Settings refuse to start without a key when DEBUG is off; nothing is served or signed here.
-os.environ.setdefault("SECRET_KEY", "benchmark-only-not-a-secret-0123456789-abcdefghijklmnop")
+from django.db import connection, transaction
+from django_setup import ROOT
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection, transaction  # noqa: E402
-
-from articles.importer import ImportOutcome, article_import_file  # noqa: E402
-from articles.models import Article  # noqa: E402
-from articles.parser import decode_article, parse_article  # noqa: E402
+from articles.importer import ImportOutcome, article_import_file
+from articles.models import Article
+from articles.parser import decode_article, parse_article
 
 SEEDS = sorted((ROOT / "fixtures").glob("0*.txt"))
 
