@@ -158,12 +158,10 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             claim.headline = headlines[claim.pk]
 
     applied = filterset.applied_filters()
-    # The long part of the form stays folded (phones) unless something in it is in use.
-    filters_open = (
-        bool(filterset.errors)
-        or bool(filterset.sort_choice)
-        or any(name != "q" for name in applied)
-    )
+    # The long part of the form stays folded so that, on a phone, the results come first.
+    # Filters in use are listed above the results; it opens for what is shown nowhere else:
+    # an error to correct, or the chosen sort.
+    filters_open = bool(filterset.errors) or bool(filterset.sort_choice)
     query = canonical_query(filterset, keep_cursor=not cursor_error)
     list_url = reverse("claims:claim_list")
     return render(

@@ -477,15 +477,24 @@ def test_the_next_page_takes_as_many_queries_as_the_first(public_client, django_
     [
         ("", False),
         ("?q=tax", False),
+        ("?contested=on", False),
         ("?outlet=x", True),
         ("?sort=newest", True),
         ("?verdict=no", True),
     ],
 )
-def test_the_folded_filters_open_when_one_of_them_is_in_use_or_wrong(public_client, query, is_open):
+def test_the_folded_filters_open_only_for_an_error_or_a_sort(public_client, query, is_open):
     page = get_page(public_client, query)
 
     assert ('<details class="more-filters" open>' in page) is is_open
+
+
+def test_filters_in_use_are_listed_above_the_results_while_folded(public_client):
+    page = get_page(public_client, "?contested=on")
+
+    assert '<details class="more-filters">' in page
+    # In the results section, under its heading, where a phone shows it without scrolling.
+    assert page.index('id="results-heading"') < page.index("<li>Contested only</li>")
 
 
 def test_an_unbalanced_highlight_sentinel_from_the_data_is_dropped_not_turned_into_a_tag():
