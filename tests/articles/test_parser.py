@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from articles import parser
 from articles.parser import (
     Contributor,
     ParsedArticle,
@@ -14,6 +13,7 @@ from articles.parser import (
     decode_article,
     parse_article,
 )
+from articles.parser import sentences as parser
 
 SEEDS = Path("/work/shared/seeds")
 SEED_000 = "000_09d18a1f87d1f789.txt"

@@ -1,0 +1,119 @@
+"""The dataclasses the stages hand each other, and ParseError."""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import datetime
+from dataclasses import dataclass
+
+
+class ParseError(Exception):
+    def __init__(self, message: str, line: int | None = None) -> None:
+        self.message = message
+        self.line = line
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.message
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Contributor:
+    role: str
+    role_label: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ParsedReference:
+    key: str
+    label: str
+    raw_text: str
+    title: str
+    outlet: str | None
+    authors: tuple[str, ...]
+    published: datetime.date | None
+    url: str | None
+    line: int | None
+    in_bibliography: bool = True
+
+
+@dataclass(frozen=True)
+class ParsedCitation:
+    label: str
+    reference_key: str
+    start: int
+    end: int
+    line: int
+
+
+@dataclass(frozen=True)
+class ParsedSentence:
+    text: str
+    start: int
+    end: int
+    paragraph: int
+    citation_indexes: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    title: str
+    kicker: str
+    standfirst: str
+    contributors: tuple[Contributor, ...]
+    outlet: str | None
+    published: datetime.date | None
+    url: str | None
+    body: str
+    references: tuple[ParsedReference, ...]
+    citations: tuple[ParsedCitation, ...]
+    sentences: tuple[ParsedSentence, ...]
+    metadata: dict
+    warnings: tuple[str, ...]
+
+
+@dataclass
+class _Line:
+    number: int  # 1-based line in the source file
+    text: str
+
+
+@dataclass
+class _RawEntry:
+    line: int
+    label: str
+    number: str
+    content: str
+    raw_text: str
+
+
+@dataclass
+class _Paragraph:
+    # (line number, offset of the line's text inside the paragraph text)
+    segments: list[tuple[int, int]]
+    parts: list[str] = dataclasses.field(default_factory=list)
+    length: int = 0
+    starts: list[int] = dataclasses.field(default_factory=list)
+
+    def add(self, number: int, text: str) -> None:
+        # Joined once at the end: adding to a growing string would copy it for every line.
+        if self.parts:
+            self.length += 1
+        self.segments.append((number, self.length))
+        self.starts.append(self.length)
+        self.parts.append(text)
+        self.length += len(text)
+
+    @property
+    def text(self) -> str:
+        if len(self.parts) > 1:
+            self.parts = [" ".join(self.parts)]
+        return self.parts[0] if self.parts else ""
+
+    def line_at(self, offset: int) -> int:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return self.segments[max(index, 0)][0]

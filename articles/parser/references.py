@@ -1,0 +1,297 @@
+"""Stage 5, references: the reference list at the end of the article and its entries."""
+
+# ruff: noqa: RUF001 -- curly quotes and dashes are the data being parsed.
+from __future__ import annotations
+
+import datetime
+import re
+
+from articles.parser.dates import find_date
+from articles.parser.markers import _NUMBERED_MARKER
+from articles.parser.model import ParsedReference, ParseError, _Line, _RawEntry
+from articles.parser.text import _split_names, _strip_trailing_junk, _surname
+
+# ---------------------------------------------------------------------------
+# References
+# ---------------------------------------------------------------------------
+
+_NUMBERED_ENTRY = re.compile(
+    r"^\s*(?:(?P<dot>\d{1,3})\.|(?P<paren>\d{1,3})\)|\[(?P<bracket>\d{1,3})\])(?=\s|$)\s*(?P<content>.*)$"
+)
+_FOOTNOTE_DEFINITION = re.compile(r"^\s{0,3}\[\^(?P<name>[^\]\s]+)\]:\s*(?P<content>.*)$")
+# "Watts M. (2023, 25 May). Title. Outlet." — the ")." after the year tells it from prose.
+_AUTHOR_YEAR_ENTRY = re.compile(
+    r"^(?P<authors>[A-Z][^()]{0,150}?)\s*\((?P<year>\d{4})[a-z]?(?:,\s*(?P<date>[^)]*))?\)\.\s*(?P<rest>\S.*)$"
+)
+_REFERENCES_HEADING = re.compile(
+    r"^\s*(?:#{1,6}\s*)?[*_]{0,2}"
+    r"(?:references?|sources?|bibliography|notes|footnotes|citations|works cited)"
+    r"[*_]{0,2}\s*:?\s*[*_]{0,2}\s*$",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"https?://[^\s<>\"“”]+")
+# Continuation of the previous entry, e.g. a URL or "Retrieved from ..." on its own line.
+_CONTINUATION = re.compile(
+    r"^(?:\s{2,}\S|\s*(?:https?://|<https?://|retrieved|accessed|available)\b)", re.IGNORECASE
+)
+_QUOTED = re.compile(r"“(?P<curly>[^”]*)”|\"(?P<straight>[^\"]*)\"")
+# British style quotes titles in single curly quotes. The closing mark is also the apostrophe
+# (as in "Russia's"), so the title runs to the last closing mark that ends a word: one
+# followed by a space, punctuation or the end.
+_SINGLE_QUOTED = re.compile(r"(?<![\w’])‘(?P<single>.*\S)’(?=[\s,.;:]|$)")
+_ET_AL = re.compile(r",?\s*\bet\.?\s+al\b\.?", re.IGNORECASE)
+
+
+def _quoted_title(text: str, *, at_start: bool = False) -> tuple[str, int, int] | None:
+    """The quoted title in a reference: (title, start of the quote, end of the quote)."""
+    double = _QUOTED.match(text) if at_start else _QUOTED.search(text)
+    if double:
+        title = double["curly"] if double["curly"] is not None else double["straight"]
+        return title, double.start(), double.end()
+    single = _SINGLE_QUOTED.match(text) if at_start else _SINGLE_QUOTED.search(text)
+    if single:
+        return single["single"], single.start(), single.end()
+    return None
+
+
+def _numbered_entry(line: _Line) -> _RawEntry | None:
+    match = _NUMBERED_ENTRY.match(line.text)
+    if not match:
+        return None
+    number = match["dot"] or match["paren"] or match["bracket"]
+    label = f"{number}." if match["dot"] else f"{number})" if match["paren"] else f"[{number}]"
+    return _RawEntry(line.number, label, number, match["content"].strip(), line.text.strip())
+
+
+def _split_reference_list(lines: list[_Line]) -> tuple[list[_Line], list[_RawEntry], str]:
+    """Cut the reference list off the end; returns (remaining lines, entries, style)."""
+    heading_index = None
+    for index in range(len(lines) - 1, -1, -1):
+        if _REFERENCES_HEADING.match(lines[index].text):
+            heading_index = index
+            break
+    if heading_index is not None and heading_index > 0:
+        region = lines[heading_index + 1 :]
+        style = (
+            "author-year"
+            if any(_AUTHOR_YEAR_ENTRY.match(line.text) for line in region)
+            and not any(_numbered_entry(line) for line in region)
+            else "numbered"
+        )
+        return lines[:heading_index], _collect_entries(region, style), style
+
+    # Without a heading: the list starts at the last entry numbered 0 or 1 (lists start there),
+    # provided what follows looks like a list rather than a numbered list inside the prose.
+    for index in range(len(lines) - 1, -1, -1):
+        entry = _numbered_entry(lines[index])
+        if entry is None or entry.number not in ("0", "1"):
+            continue
+        # "1." may follow a "0." entry: the list starts at the earliest of a consecutive run.
+        previous_index = index - 1
+        while previous_index >= 0:
+            if not lines[previous_index].text.strip():
+                previous_index -= 1
+                continue
+            previous_entry = _numbered_entry(lines[previous_index])
+            if previous_entry is None or int(previous_entry.number) != int(entry.number) - 1:
+                break
+            index, entry = previous_index, previous_entry
+            previous_index -= 1
+        region = lines[index:]
+        entry_count = sum(1 for line in region if _numbered_entry(line))
+        other_count = sum(
+            1
+            for line in region
+            if line.text.strip()
+            and not _numbered_entry(line)
+            and not _CONTINUATION.match(line.text)
+        )
+        # A numbered list inside the prose is not a reference list: require in-text markers
+        # before it, or entries that look like references (a quoted title, a URL or a date).
+        entries = [found for found in map(_numbered_entry, region) if found is not None]
+        cited = any(_NUMBERED_MARKER.search(line.text) for line in lines[:index])
+        look_like_references = sum(
+            1
+            for found in entries
+            if _quoted_title(found.content)
+            or _URL.search(found.content)
+            or find_date(found.content)
+        ) * 2 > len(entries)
+        if other_count <= max(1, entry_count // 3) and (cited or look_like_references):
+            return lines[:index], _collect_entries(region, "numbered"), "numbered"
+        break
+
+    # Author-year bibliography: the trailing run of "Name (YYYY...). ..." lines.
+    start = len(lines)
+    for index in range(len(lines) - 1, -1, -1):
+        text = lines[index].text
+        if not text.strip() or _CONTINUATION.match(text):
+            continue
+        if _AUTHOR_YEAR_ENTRY.match(text.strip()):
+            start = index
+            continue
+        break
+    if start < len(lines):
+        return lines[:start], _collect_entries(lines[start:], "author-year"), "author-year"
+    return lines, [], ""
+
+
+def _collect_entries(region: list[_Line], style: str) -> list[_RawEntry]:
+    entries: list[_RawEntry] = []
+    for line in _strip_trailing_junk(region):
+        text = line.text
+        if not text.strip():
+            continue
+        if style == "numbered":
+            entry = _numbered_entry(line)
+            if entry is not None:
+                if not entry.content:
+                    raise ParseError(f"reference {entry.label} is empty", line.number)
+                entries.append(entry)
+                continue
+        elif _AUTHOR_YEAR_ENTRY.match(text.strip()):
+            entries.append(_RawEntry(line.number, "", "", text.strip(), text.strip()))
+            continue
+        if entries and _CONTINUATION.match(text):
+            previous = entries[-1]
+            previous.content = f"{previous.content} {text.strip()}"
+            previous.raw_text = f"{previous.raw_text} {text.strip()}"
+            continue
+        raise ParseError(
+            f"line in the reference list is not a reference entry: {text.strip()[:60]!r}",
+            line.number,
+        )
+    return entries
+
+
+def _strip_title_quotes(title: str) -> str:
+    # "Title," with the comma inside the quotes is American punctuation, not part of the title.
+    return title.strip().rstrip(",").strip()
+
+
+def _parse_free_reference(
+    content: str,
+) -> tuple[str, str | None, tuple[str, ...], datetime.date | None, str | None]:
+    """Title, outlet, authors, date and URL of a numbered or footnote entry."""
+    url_match = _URL.search(content)
+    url = url_match.group(0).rstrip(".,;)>") if url_match else None
+    without_url = _URL.sub(" ", content) if url_match else content
+    without_url = re.sub(r"<\s*>", " ", without_url)
+    found_date = find_date(without_url)
+    published = found_date[0] if found_date else None
+
+    quoted = _quoted_title(without_url)
+    if quoted:
+        title = _strip_title_quotes(quoted[0])
+        before = _ET_AL.sub("", without_url[: quoted[1]]).strip(" ,;:")
+        after = without_url[quoted[2] :]
+        authors = tuple(_split_names(before)) if before else ()
+    else:
+        # No quotes: "Author. Title. Outlet, date." is ambiguous; the first segment is the title.
+        head = without_url
+        if found_date:
+            head = without_url[: found_date[1].start()]
+        title = re.split(r"\.\s+", head.strip(" ,.;:"), maxsplit=1)[0].strip(" ,.;:")
+        after = head[len(title) :] if head.strip(" ,.;:").startswith(title) else ""
+        authors = ()
+    if found_date and quoted and found_date[1].start() >= quoted[2]:
+        after = without_url[quoted[2] : found_date[1].start()]
+    outlet = None
+    for segment in re.split(r"[,;]|\.\s", after):
+        segment = re.sub(r"\(\s*\d{4}\s*\)", "", segment).strip(" .:()")
+        if (
+            segment
+            and not re.fullmatch(r"[\d\s.,/-]*", segment)
+            and not _ET_AL.fullmatch(segment)
+            and find_date(segment) is None
+        ):
+            outlet = segment
+            break
+    return title, outlet, authors, published, url
+
+
+# "Watts M.", "Watts, M.", "Watts, Mark", "van Dijk J. K." are people; "BBC", "Reuters" are not.
+_PERSON_AUTHOR = re.compile(
+    r"^[A-Za-z’'\- ]*?[A-Z][\w’'\-]+,?\s+(?:[A-Z]\.\s*)+$|^[A-Z][\w’'\-]+,\s+[A-Z][\w’'\-]+$"
+)
+
+
+def _parse_author_year_reference(
+    entry: _RawEntry, key: str | None = None, label: str | None = None
+) -> ParsedReference:
+    """An "Author (year). Title. Outlet." entry; a footnote or numbered one passes its own key."""
+    match = _AUTHOR_YEAR_ENTRY.match(entry.content)
+    assert match is not None
+    # "Smith, J., Doe, A., et al." lists the first authors; in-text citations name the first.
+    author_text = _ET_AL.sub("", match["authors"]).strip().rstrip(",").strip()
+    year = match["year"]
+    published = None
+    if match["date"]:
+        found = find_date(f"{year}, {match['date']}")
+        published = found[0] if found else None
+    rest = match["rest"]
+    url_match = _URL.search(rest)
+    url = url_match.group(0).rstrip(".,;)>") if url_match else None
+    rest = _URL.sub("", rest).strip()
+    rest = re.sub(
+        r"\b(?:retrieved|available)(?: from| at)?\s*:?\s*$", "", rest, flags=re.IGNORECASE
+    ).strip()
+    quoted = _quoted_title(rest, at_start=True)
+    if quoted:
+        title = _strip_title_quotes(quoted[0])
+        outlet_text = rest[quoted[2] :].strip(" .,")
+    else:
+        parts = re.split(r"(?<=[.?!])\s+", rest.rstrip(". "))
+        if len(parts) >= 2:
+            title = " ".join(parts[:-1]).rstrip(".")
+            outlet_text = parts[-1].strip(" .")
+        else:
+            title, outlet_text = rest.rstrip("."), ""
+    outlet = outlet_text or None
+    people = [
+        name.strip(" ,")
+        for name in re.split(r",\s*(?=[A-Z][\w’'\-]+,?\s+[A-Z]\.)|\s*&\s*|\s+and\s+", author_text)
+        if name.strip(" ,")
+    ]
+    if people and all(_PERSON_AUTHOR.match(name) for name in people):
+        authors = tuple(people)
+        # The key uses the surname as in-text citations write it: "Watts M." -> "watts".
+        key_name = _surname(authors[0])
+    else:
+        authors = ()
+        key_name = author_text
+    return ParsedReference(
+        key=key if key is not None else f"{key_name.strip().casefold()}|{year}",
+        label=label if label is not None else _author_year_label(entry.content, match),
+        raw_text=entry.raw_text,
+        title=title,
+        outlet=outlet,
+        authors=authors,
+        published=published,
+        url=url,
+        line=entry.line,
+    )
+
+
+def _author_year_label(content: str, match: re.Match[str]) -> str:
+    # The label is "BBC (2023, 25 May)": the part of the entry that in-text citations echo.
+    closing = content.index(")", match.start("year")) + 1
+    return content[:closing].strip()
+
+
+def _parse_reference(entry: _RawEntry, key: str, label: str) -> ParsedReference:
+    # "[^1]: Smith J. et al. (2023, 24 May). Title. BBC." is an author-year entry in a footnote.
+    if _AUTHOR_YEAR_ENTRY.match(entry.content):
+        return _parse_author_year_reference(entry, key, label)
+    title, outlet, authors, published, url = _parse_free_reference(entry.content)
+    return ParsedReference(
+        key=key,
+        label=label,
+        raw_text=entry.raw_text,
+        title=title,
+        outlet=outlet,
+        authors=authors,
+        published=published,
+        url=url,
+        line=entry.line,
+    )

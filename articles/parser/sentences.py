@@ -1,0 +1,137 @@
+"""Stage 7, sentences: sentence spans of a paragraph, citation markers included."""
+
+# ruff: noqa: RUF001 -- curly quotes and dashes are the data being parsed.
+from __future__ import annotations
+
+import bisect
+import re
+
+import pysbd
+
+_SEGMENTER = pysbd.Segmenter(language="en", clean=False)
+
+# pysbd's time grows with the square of the text it is given (5 000 sentences in one
+# paragraph took minutes), so a long paragraph is cut into chunks of at most this many
+# characters at places where every sentence splitter would split, and each chunk is segmented
+# on its own. Paragraphs of ordinary articles are shorter and go to pysbd whole.
+_CHUNK_LENGTH = 2000
+# A chunk with no safe boundary at all (a run-on "sentence") is cut at a space by this length.
+_CHUNK_LENGTH_MAX = 2 * _CHUNK_LENGTH
+# A full stop, closing quotes or brackets, spaces, then a capital or an opening quote.
+_SENTENCE_BOUNDARY = re.compile(r"(?P<stop>[.!?])[\"'”’)\]]*\s+(?=[\"“‘(]?[A-Z])")
+# Words after which a full stop does not end the sentence: "Mr. Putin", "Jan. 5", "No. 10".
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms mx dr prof st jr sr gen col lt sgt capt cmdr adm maj brig gov sen rep rev hon
+    pres no nos vs etc inc ltd co corp bros dept univ ave blvd rd mt ft fig figs vol vols
+    ed eds al cf ca approx est op pp para art sec ch esp min max jan feb mar apr jun jul
+    aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun""".split()  # noqa: SIM905 -- a word list reads best as words
+)
+
+
+def _is_safe_boundary(text: str, match: re.Match[str]) -> bool:
+    word_start = match.start("stop")
+    while word_start > 0 and not text[word_start - 1].isspace():
+        word_start -= 1
+    word = text[word_start : match.start("stop")].lstrip("\"'“‘([")
+    letters = re.sub(r"[^A-Za-z]", "", word)
+    # Single letters ("J. Smith") and dotted abbreviations ("U.S.", "e.g.") are initials.
+    return (
+        len(letters) >= 2
+        and "." not in word
+        and any(character.islower() for character in word)
+        and word.casefold() not in _ABBREVIATIONS
+    )
+
+
+def _sentence_chunks(text: str) -> list[tuple[int, int]]:
+    """(start, end) of chunks of at most about _CHUNK_LENGTH characters covering the text."""
+    if len(text) <= _CHUNK_LENGTH:
+        return [(0, len(text))]
+    candidates = list(_SENTENCE_BOUNDARY.finditer(text))
+    safe = [match.end() for match in candidates if _is_safe_boundary(text, match)]
+    # Text without a safe boundary (every full stop after an initial or a number) is
+    # still cut where a sentence probably ends rather than in the middle of one.
+    likely = [match.end() for match in candidates]
+    chunks: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > _CHUNK_LENGTH:
+        end = _last_boundary(safe, start, start + _CHUNK_LENGTH)
+        if end is None:
+            end = _last_boundary(safe, start, start + _CHUNK_LENGTH_MAX)
+        if end is None:
+            end = _last_boundary(likely, start, start + _CHUNK_LENGTH_MAX)
+        if end is None:
+            space = text.rfind(" ", start + 1, start + _CHUNK_LENGTH_MAX)
+            end = space + 1 if space > start else start + _CHUNK_LENGTH_MAX
+        chunks.append((start, end))
+        start = end
+    chunks.append((start, len(text)))
+    return chunks
+
+
+def _last_boundary(boundaries: list[int], start: int, limit: int) -> int | None:
+    """The last of the sorted boundaries after start and at most limit, if any."""
+    index = bisect.bisect_right(boundaries, limit) - 1
+    return boundaries[index] if index >= 0 and boundaries[index] > start else None
+
+
+def _segment(text: str) -> list[tuple[int, int]]:
+    """pysbd's sentence spans in text, found chunk by chunk."""
+    spans: list[tuple[int, int]] = []
+    for chunk_start, chunk_end in _sentence_chunks(text):
+        chunk = text[chunk_start:chunk_end]
+        cursor = 0
+        for piece in _SEGMENTER.segment(chunk):
+            stripped = piece.strip()
+            if not stripped:
+                continue
+            start = chunk.find(stripped, cursor)
+            if start < 0:  # pysbd altered the text; take the rest of the chunk as one sentence
+                stripped = chunk[cursor:].strip()
+                if not stripped:
+                    break
+                start = chunk.find(stripped, cursor)
+            cursor = start + len(stripped)
+            spans.append((chunk_start + start, chunk_start + cursor))
+    return spans
+
+
+_MARKER = re.compile(r"\[\^?[\w-]+\]")
+
+
+def _split_sentences(original: str) -> list[tuple[int, int]]:
+    """Sentence spans of one paragraph, citation markers included.
+
+    Markers are removed before pysbd sees the text: it does not split "on May 22.[0] Russia"
+    (a number before the period plus a bracket), but does split "on May 22. Russia". Each span
+    is mapped back to the original text and extended over the markers that follow it.
+    """
+    kept_positions: list[int] = []
+    previous_end = 0
+    for match in _MARKER.finditer(original):
+        kept_positions.extend(range(previous_end, match.start()))
+        previous_end = match.end()
+    kept_positions.extend(range(previous_end, len(original)))
+    text = "".join(original[position] for position in kept_positions)
+
+    spans: list[tuple[int, int]] = []
+    for start, end in _segment(text):
+        original_start, original_end = kept_positions[start], kept_positions[end - 1] + 1
+        if re.search(r"\w", text[start:end]):
+            spans.append((original_start, original_end))
+        elif spans:  # a lone "■" or quote mark belongs to the sentence before it
+            spans[-1] = (spans[-1][0], original_end)
+    if not spans:
+        return []
+    # Markers between two sentences (".[2] Next") or after the last one belong to the one before.
+    extended: list[tuple[int, int]] = []
+    for index, (start, end) in enumerate(spans):
+        limit = spans[index + 1][0] if index + 1 < len(spans) else len(original)
+        for match in _MARKER.finditer(original, end, limit):
+            end = match.end()
+        extended.append((start, end))
+    # Markers before the first sentence (rare) belong to it.
+    first_marker = _MARKER.search(original, 0, extended[0][0])
+    if first_marker:
+        extended[0] = (first_marker.start(), extended[0][1])
+    return extended

@@ -1,0 +1,142 @@
+"""Small text helpers shared by the stages: odd spaces, junk lines, inline markup, names."""
+
+# ruff: noqa: RUF001 -- curly quotes and dashes are the data being parsed.
+from __future__ import annotations
+
+import datetime
+import html
+import re
+
+from articles.parser.model import _Line
+
+# Replaced one-for-one so offsets and line numbers stay valid.
+_ODD_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\t": " "})
+
+
+def _json_safe(value: object) -> object:
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(key): _json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_json_safe(item) for item in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _snake_case(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.casefold()).strip("_")
+
+
+# ---------------------------------------------------------------------------
+# Junk
+# ---------------------------------------------------------------------------
+
+# Lines that publishing platforms append after an article. Only cut at the end of the
+# article or of the reference list, never in the middle of prose.
+_JUNK_LINE_PATTERNS = [
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"click here to leave a comment.*",
+        r"leave a (?:comment|reply).*",
+        r"\d*\s*comments?\.?",
+        r"(?:no|view|show|load|post)\s+comments?.*",
+        r"share(?: this(?: article| post)?)?\s*:?",
+        r"share on \w+.*",
+        # Only with a colon or alone on the line: "Related news reached..." is prose.
+        r"(?:like this|related(?: posts| articles| stories)?|read more|you may also like"
+        r"|tags?|filed under)\s*(?::.*)?",
+        r"loading\.*",
+        r"(?:previous|next) (?:post|article).*",
+        r"\[?\{.*",  # JSON debris such as {"@context": ...}
+        r"\}\]?,?",
+        r"(?:</?[a-zA-Z][^>]*>\s*)+",  # HTML tag debris such as </div>
+        r"[=\-_*~#•·]{3,}",  # horizontal rules and separators
+        r"[■□▪◼]",
+    )
+]
+
+
+# Site footers. Checked only on the lines after the article, never in the header: a title such
+# as "Sign up for the draft: ..." or "More from Kyiv" is plausible, a last line like it is not.
+_FOOTER_LINE_PATTERNS = [
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"(?:subscribe|sign up)(?: (?:to|for))? (?:our|the|my) (?:\w+ )?newsletters?\b.{0,120}",
+        r"sign up (?:for|to|now|today)\b.{0,120}",
+        r"subscribe(?: now| today| here)?[.!]?",
+        r"follow (?:us|@\w+)(?: on .{1,80})?[.!]?",
+        r"(?:advertisement|advertising|sponsored(?: content)?)(?:\s*[-–—:|].{0,60})?",
+        r"(?:copyright\s*)?(?:©|\(c\)).{0,200}",
+        r"copyright\s+(?:\d{4}|by\b).{0,200}",
+        r".{0,120}\ball rights reserved\.?",
+        r"(?:topics?|tags?|categories|category|filed under|keywords)\s*:.{0,300}",
+        r"share (?:this|the) (?:article|story|post|page)\b.{0,80}",
+        # Without a full stop: "More from the minister is expected." is prose.
+        r"(?:see also|more from|more on|more stories(?: from)?)\b[^.!?]{0,80}:?",
+        r"(?:we|this (?:web)?site) uses? cookies\b.{0,400}",
+        r".{0,200}\b(?:accept|allow|manage|reject)(?: all)? cookies\b.{0,200}",
+        r"cookie (?:policy|settings|preferences|notice)\b.{0,80}",
+    )
+]
+
+
+def _is_junk(text: str, *, footer: bool = False) -> bool:
+    stripped = text.strip()
+    patterns = _JUNK_LINE_PATTERNS + _FOOTER_LINE_PATTERNS if footer else _JUNK_LINE_PATTERNS
+    return any(pattern.fullmatch(stripped) for pattern in patterns)
+
+
+def _strip_trailing_junk(lines: list[_Line]) -> list[_Line]:
+    end = len(lines)
+    while end and (not lines[end - 1].text.strip() or _is_junk(lines[end - 1].text, footer=True)):
+        end -= 1
+    return lines[:end]
+
+
+def _split_names(text: str) -> list[str]:
+    parts = re.split(r"\s*(?:,|;|&|\band\b)\s*", text.strip())
+    return [part.strip() for part in parts if part.strip()]
+
+
+# ---------------------------------------------------------------------------
+# Inline markup
+# ---------------------------------------------------------------------------
+
+_INLINE_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
+    (re.compile(r"<(https?://[^>\s]+)>"), r"\1"),
+    (re.compile(r"<br\s*/?>", re.IGNORECASE), " "),
+    (re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"), ""),
+    (re.compile(r"(?<!!)\[([^\]^][^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"`([^`]*)`"), r"\1"),
+    # Emphasis never spans its own delimiter (except inside a word, as in snake_case): an
+    # opener then scans only to the next delimiter, where ".*?" made a line of a thousand
+    # unclosed "*a" take minutes.
+    (re.compile(r"\*\*([^*\s](?:(?:[^*]|\*(?!\*))*?[^*\s])?)\*\*"), r"\1"),
+    (re.compile(r"__([^_\s](?:(?:[^_]|_(?!_))*?[^_\s])?)__"), r"\1"),
+    (re.compile(r"(?<![\w*])\*([^*\s](?:(?:[^*]|(?<=\w)\*(?=\w))*[^*\s])?)\*(?![\w*])"), r"\1"),
+    (re.compile(r"(?<![\w_])_([^_\s](?:(?:[^_]|(?<=\w)_(?=\w))*[^_\s])?)_(?![\w_])"), r"\1"),
+    (re.compile(r"~~(.+?)~~"), r"\1"),
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])"), r"\1"),
+]
+
+
+def _strip_inline_markup(text: str) -> str:
+    for pattern, replacement in _INLINE_RULES:
+        text = pattern.sub(replacement, text)
+    return html.unescape(text).translate(_ODD_SPACES)
+
+
+def _strip_html_tags(text: str) -> str:
+    text = re.sub(r"<br\s*/?>", " ", text, flags=re.IGNORECASE)
+    text = re.sub(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>", "", text)
+    return html.unescape(text).translate(_ODD_SPACES)
+
+
+def _surname(author: str) -> str:
+    """The name in-text citations use: "Watts M." -> "Watts", "Smith, J." -> "Smith"."""
+    if "," in author:
+        return author.split(",")[0].strip()
+    return re.sub(r"(?:\s+[A-Z]\.)+$", "", author).strip()
