@@ -5,6 +5,7 @@ is about mapping that result onto rows so that a re-import keeps what editors di
 evidence they added) and history stays complete.
 """
 
+import bisect
 import collections
 import dataclasses
 import difflib
@@ -13,7 +14,7 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -28,12 +29,14 @@ from articles.parser import (
     ParsedArticle,
     ParsedReference,
     ParseError,
+    ParseWarning,
     decode_article,
     parse_article,
 )
 from claims.models import Claim, Evidence
+from claims.search import search_config_for
 from sources.models import Outlet, Source, source_fingerprint
-from sources.normalize import normalize_outlet_name, normalize_text
+from sources.normalize import normalize_outlet_name, normalize_text, outlet_name_from_url
 
 logger = logging.getLogger(__name__)
 
@@ -44,29 +47,89 @@ CHANGE_REASON_MAX_LENGTH = 100
 @dataclasses.dataclass
 class ImportOutcome:
     file_name: str
-    status: str  # "created" | "updated" | "unchanged" | "failed"
+    # "created" | "updated" | "unchanged" | "failed" | "needs_force" (an update that would
+    # withdraw reviewed claims, refused until it is confirmed)
+    status: str
     counts: collections.Counter[str] = dataclasses.field(default_factory=collections.Counter)
     warnings: list[str] = dataclasses.field(default_factory=list)
     error: str | None = None
     # None for a failure and for a dry run (its rows were rolled back).
     article: Article | None = None
+    # Reviewed claims this import withdrew, or (for "needs_force") would withdraw.
+    withdrawn: list[Claim] = dataclasses.field(default_factory=list)
+    # What an unchanged file was found as, when under another name.
+    note: str = ""
 
     @property
     def failed(self) -> bool:
-        return self.status == "failed"
+        return self.status in ("failed", "needs_force")
+
+    @property
+    def warning_kinds(self) -> collections.Counter[str]:
+        return collections.Counter(getattr(warning, "kind", "other") for warning in self.warnings)
 
 
-def article_import_file(*, file_name: str, data: bytes, dry_run: bool = False) -> ImportOutcome:
+class _NeedsForce(Exception):
+    def __init__(self, claims: list[Claim]) -> None:
+        self.claims = claims
+
+
+class _WarnedText(str):
+    """A warning prefixed with the file name that keeps the parser warning's kind."""
+
+    kind: str
+
+    def __new__(cls, text: str, kind: str) -> "_WarnedText":
+        warning = super().__new__(cls, text)
+        warning.kind = kind
+        return warning
+
+
+def _file_warning(file_name: str, warning: str) -> str:
+    return _WarnedText(f"{file_name}: {warning}", getattr(warning, "kind", "other"))
+
+
+def article_import_file(
+    *,
+    file_name: str,
+    data: bytes,
+    dry_run: bool = False,
+    strict: bool = False,
+    force: bool = False,
+) -> ImportOutcome:
     """Parse one article file and store it; never raises for bad input or a refused write.
 
-    `file_name` is the file's identity: importing the same name again updates that article.
-    With `dry_run` the whole write runs and is rolled back, so the counts are exact.
+    The article is found by its content first (the same bytes under any name are unchanged,
+    and are not parsed at all), then by URL, by file name when it is still the same article,
+    or by title, outlet and date. With `strict` any warning fails the file. An update that
+    would withdraw reviewed claims is refused ("needs_force") unless `force`. With `dry_run`
+    the whole write runs and is rolled back, so the counts are exact.
     """
     outcome = ImportOutcome(file_name=file_name, status="failed")
+    if not file_name.strip():
+        outcome.error = "the file has no name; give it one"
+        return outcome
+    limit = settings.ARTICLE_UPLOAD_MAX_BYTES
+    if len(data) > limit:
+        outcome.error = (
+            f"{file_name}: the file is larger than {limit:,} bytes (ARTICLE_UPLOAD_MAX_BYTES); "
+            "that is not one article"
+        )
+        return outcome
+    content_hash = hashlib.sha256(data).hexdigest()
+    # Compared before parsing: an unchanged file costs one indexed query, whatever its size.
+    same = Article.objects.filter(content_hash=content_hash).order_by("pk").first()
+    if same is not None:
+        outcome.status = "unchanged"
+        outcome.article = same
+        outcome.counts["claims_unchanged"] = same.claims.current().count()
+        if same.source_file_name != file_name:
+            outcome.note = f"the same text as {same.source_file_name}"
+        return outcome
     try:
         parsed = _parse_file(file_name=file_name, data=data)
     except ParseError as error:
-        outcome.error = f"{file_name}: {error}" if file_name.strip() else str(error)
+        outcome.error = f"{file_name}: {error}"
         return outcome
     except Exception as error:
         # A parser bug must not take down a whole import run or an upload: this file fails
@@ -77,18 +140,40 @@ def article_import_file(*, file_name: str, data: bytes, dry_run: bool = False) -
             "please report this file to the developers"
         )
         return outcome
-    outcome.warnings = [f"{file_name}: {warning}" for warning in parsed.warnings]
+    parsed, length_warnings = _fit_lengths(parsed)
+    outcome.warnings = [_file_warning(file_name, warning) for warning in parsed.warnings]
+    outcome.warnings += [_file_warning(file_name, warning) for warning in length_warnings]
+    if strict and outcome.warnings:
+        outcome.error = (
+            f"{file_name}: {len(outcome.warnings)} warning(s) and --strict: not imported"
+        )
+        return outcome
+    parser_warnings = list(outcome.warnings)
 
     try:
         with transaction.atomic():
             _article_write(
                 file_name=file_name,
                 parsed=parsed,
-                content_hash=hashlib.sha256(data).hexdigest(),
+                content_hash=content_hash,
                 outcome=outcome,
+                force=force,
             )
             if dry_run:
                 transaction.set_rollback(True)
+    except _NeedsForce as refusal:
+        return ImportOutcome(
+            file_name=file_name,
+            status="needs_force",
+            warnings=parser_warnings,
+            withdrawn=refusal.claims,
+            article=refusal.claims[0].article if refusal.claims else None,
+            error=(
+                f"{file_name}: this update would withdraw {len(refusal.claims)} reviewed "
+                "claim(s) whose sentences are gone; nothing was changed. Check the list and "
+                "import again with --force (or confirm the upload) to go ahead."
+            ),
+        )
     except DatabaseError as error:
         # The atomic block has rolled this file back; report it like any other bad file.
         detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
@@ -96,7 +181,7 @@ def article_import_file(*, file_name: str, data: bytes, dry_run: bool = False) -
         return ImportOutcome(
             file_name=file_name,
             status="failed",
-            warnings=[f"{file_name}: {warning}" for warning in parsed.warnings],
+            warnings=parser_warnings,
             error=f"{file_name}: could not be stored: {detail}",
         )
     if dry_run:
@@ -105,14 +190,6 @@ def article_import_file(*, file_name: str, data: bytes, dry_run: bool = False) -
 
 
 def _parse_file(*, file_name: str, data: bytes) -> ParsedArticle:
-    if not file_name.strip():
-        raise ParseError("the file has no name, and articles are identified by file name")
-    limit = settings.ARTICLE_UPLOAD_MAX_BYTES
-    if len(data) > limit:
-        raise ParseError(
-            f"the file is larger than {limit:,} bytes (ARTICLE_UPLOAD_MAX_BYTES); "
-            "that is not one article"
-        )
     parsed = parse_article(decode_article(data), file_name=file_name)
     _check_lengths(file_name=file_name, parsed=parsed)
     return parsed
@@ -126,18 +203,12 @@ def _max_length(model: type[models.Model], field_name: str) -> int:
 
 
 def _check_lengths(*, file_name: str, parsed: ParsedArticle) -> None:
-    """Refuse values the columns cannot hold, naming the field and line, before writing."""
+    """Refuse article fields the columns cannot hold, naming the field, before writing."""
 
-    def check(
-        value: str | None,
-        model: type[models.Model],
-        field: str,
-        what: str,
-        line: int | None = None,
-    ) -> None:
+    def check(value: str | None, model: type[models.Model], field: str, what: str) -> None:
         limit = _max_length(model, field)
         if value and len(value) > limit:
-            raise ParseError(f"{what} is {len(value):,} characters long; at most {limit} fit", line)
+            raise ParseError(f"{what} is {len(value):,} characters long; at most {limit} fit")
 
     check(file_name, Article, "source_file_name", "the file name")
     check(parsed.title, Article, "title", "the title")
@@ -147,17 +218,57 @@ def _check_lengths(*, file_name: str, parsed: ParsedArticle) -> None:
     for contributor in parsed.contributors:
         check(contributor.name, Contributor, "name", f"contributor name {contributor.name[:40]!r}")
         check(contributor.role_label, Contributor, "role_label", "a byline label")
+
+
+def _fit_lengths(parsed: ParsedArticle) -> tuple[ParsedArticle, list[str]]:
+    """References whose parts the columns cannot hold are cut to fit, with a warning each.
+
+    One odd entry never costs the article (issue 7): its raw text is kept whole anyway.
+    """
+    warnings: list[str] = []
+
+    def fit(value: str | None, model, field: str, what: str, line: int | None) -> str | None:
+        limit = _max_length(model, field)
+        if value and len(value) > limit:
+            where = f"line {line}: " if line else ""
+            warnings.append(
+                ParseWarning(
+                    f"{where}{what} is {len(value):,} characters long; cut to {limit}",
+                    "too long",
+                )
+            )
+            return value[:limit]
+        return value
+
+    references = []
     for reference in parsed.references:
         name = f"reference {reference.label[:40]}"
-        check(reference.key, Reference, "key", f"{name}: its key", reference.line)
-        check(reference.label, Reference, "label", f"{name}: its label", reference.line)
-        check(reference.title, Source, "title", f"{name}: its title", reference.line)
-        check(reference.outlet, Outlet, "name", f"{name}: its outlet", reference.line)
-        check(reference.url, Source, "url", f"{name}: its URL", reference.line)
-        for author in reference.authors:
-            check(author, Source, "authors", f"{name}: an author's name", reference.line)
-    for citation in parsed.citations:
-        check(citation.label, Citation, "label", f"citation {citation.label[:40]}", citation.line)
+        line = reference.line
+        references.append(
+            dataclasses.replace(
+                reference,
+                key=fit(reference.key, Reference, "key", f"{name}: its key", line),
+                label=fit(reference.label, Reference, "label", f"{name}: its label", line) or "",
+                title=fit(reference.title, Source, "title", f"{name}: its title", line) or "",
+                outlet=fit(reference.outlet, Outlet, "name", f"{name}: its outlet", line),
+                url=fit(reference.url, Source, "url", f"{name}: its URL", line),
+                authors=tuple(
+                    fit(author, Source, "authors", f"{name}: an author", line) or ""
+                    for author in reference.authors
+                ),
+            )
+        )
+    if not warnings:
+        return parsed, []
+    # Keys are cut alike in citations, so markers still point at their entries.
+    key_limit = _max_length(Reference, "key")
+    citations = tuple(
+        dataclasses.replace(citation, reference_key=citation.reference_key[:key_limit])
+        if citation.reference_key
+        else citation
+        for citation in parsed.citations
+    )
+    return dataclasses.replace(parsed, references=tuple(references), citations=citations), warnings
 
 
 def _change_reason(file_name: str) -> str:
@@ -165,66 +276,122 @@ def _change_reason(file_name: str) -> str:
 
 
 # ---------------------------------------------------------------------------
-# Writing one article
+# Which article a file is
 # ---------------------------------------------------------------------------
 
 
+def _article_find(*, file_name: str, parsed: ParsedArticle) -> Article | None:
+    """The stored article this parse is a version of, locked; None for a new article.
+
+    By URL; else by file name when it is still the same article (same title, or most of its
+    sentences); else by title with the same outlet and date. A different article uploaded
+    under a file name already used is a new article, never a replacement.
+    """
+    articles = Article.objects.select_for_update(of=("self",)).select_related("outlet")
+    if parsed.url:
+        found = articles.filter(url=parsed.url).order_by("pk").first()
+        if found is not None:
+            return found
+    title = normalize_text(parsed.title)
+    for candidate in articles.filter(source_file_name=file_name).order_by("pk"):
+        if normalize_text(candidate.title) == title or _shares_most_sentences(candidate, parsed):
+            return candidate
+    if parsed.outlet or parsed.published:
+        outlet = normalize_outlet_name(parsed.outlet or "")
+        for candidate in articles.filter(
+            title__iexact=parsed.title.strip(), published_on=parsed.published
+        ).order_by("pk"):
+            candidate_outlet = candidate.outlet.normalized_name if candidate.outlet_id else ""
+            if candidate_outlet == outlet:
+                return candidate
+    return None
+
+
+def _shares_most_sentences(article: Article, parsed: ParsedArticle) -> bool:
+    stored = set(article.claims.current().values_list("text", flat=True))
+    if not stored:
+        return False
+    shared = sum(1 for sentence in parsed.sentences if sentence.text in stored)
+    return shared * 2 >= min(len(stored), len(parsed.sentences))
+
+
+# ---------------------------------------------------------------------------
+# Writing one article
+# ---------------------------------------------------------------------------
+
+# What an editor can correct in the admin, and the fields that hold it.
+CORRECTABLE_FIELDS = {
+    "title": ["title"],
+    "outlet": ["outlet"],
+    "published_on": ["published_on"],
+    "url": ["url"],
+    "byline": [],
+}
+
+
 def _article_write(
-    *, file_name: str, parsed: ParsedArticle, content_hash: str, outcome: ImportOutcome
+    *,
+    file_name: str,
+    parsed: ParsedArticle,
+    content_hash: str,
+    outcome: ImportOutcome,
+    force: bool,
 ) -> None:
     counts = outcome.counts
-    # Locked so two imports of the same file (command and admin upload) cannot interleave.
-    article = (
-        Article.objects.select_for_update(of=("self",))
-        .select_related("outlet")
-        .filter(source_file_name=file_name)
-        .first()
-    )
-    if article is not None and article.content_hash == content_hash:
-        outcome.status = "unchanged"
-        outcome.article = article
-        counts["claims_unchanged"] = article.claims.count()
-        return
+    # Locked so two imports of the same article (command and admin upload) cannot interleave.
+    article = _article_find(file_name=file_name, parsed=parsed)
 
     reason = _change_reason(file_name)
     now = timezone.now()
-    outlet_names = [parsed.outlet] + [reference.outlet for reference in parsed.references]
+    outlet_names = [parsed.outlet] + [
+        _reference_outlet(reference) for reference in parsed.references
+    ]
     outlets = _outlets_get_or_create(names=outlet_names)
 
     is_new = article is None
+    corrected = set() if article is None else set(article.corrected_fields or [])
     if article is None:
-        article = Article(source_file_name=file_name, imported_at=now)
-        base = slugify(parsed.title) or "article"
-        article.slug = _unique_slug(base, taken=_slugs_taken(Article, [base]))
-    article.title = parsed.title
+        article = Article(imported_at=now)
+    article.source_file_name = file_name
+    if "title" not in corrected:
+        article.title = parsed.title
     article.kicker = parsed.kicker
     article.standfirst = parsed.standfirst
-    article.outlet = outlets.get(normalize_outlet_name(parsed.outlet or ""))
-    article.published_on = parsed.published
-    article.url = parsed.url or ""
+    if "outlet" not in corrected:
+        article.outlet = outlets.get(normalize_outlet_name(parsed.outlet or ""))
+    if "published_on" not in corrected:
+        article.published_on = parsed.published
+    if "url" not in corrected:
+        article.url = parsed.url or ""
+    language_changed = article.language != parsed.language
+    article.language = parsed.language
     article.body = parsed.body
     article.metadata = parsed.metadata
     article.content_hash = content_hash
     article.updated_at = now
-    article.save()
+    _article_save(article, is_new=is_new)
     outcome.status = "created" if is_new else "updated"
     outcome.article = article
 
+    resolutions: dict[tuple[str, int], str] = {}
     if not is_new:
-        # The file is the truth for these; nobody edits them by hand.
+        resolutions = _editor_resolutions(article)
+        # The file is the truth for these; editors' resolutions are carried over below.
         counts["citations_removed"] = article.citations.all().delete()[0]
         counts["references_removed"] = article.references.all().delete()[0]
-        article.contributors.all().delete()
-    Contributor.objects.bulk_create(
-        Contributor(
-            article=article,
-            name=contributor.name,
-            role=contributor.role,
-            role_label=contributor.role_label,
-            position=position,
+        if "byline" not in corrected:
+            article.contributors.all().delete()
+    if is_new or "byline" not in corrected:
+        Contributor.objects.bulk_create(
+            Contributor(
+                article=article,
+                name=contributor.name,
+                role=contributor.role,
+                role_label=contributor.role_label,
+                position=position,
+            )
+            for position, contributor in enumerate(parsed.contributors)
         )
-        for position, contributor in enumerate(parsed.contributors)
-    )
 
     sources_by_key = _sources_for_references(
         references=parsed.references,
@@ -248,19 +415,34 @@ def _article_write(
     )
     counts["references_created"] = len(references)
     references_by_key = {reference.key: reference for reference in references}
-    citations = Citation.objects.bulk_create(
-        Citation(
-            article=article,
-            reference=references_by_key[citation.reference_key],
-            source=sources_by_key[citation.reference_key],
-            label=citation.label,
-            position=position,
-            start=citation.start,
-            end=citation.end,
+    citation_rows = []
+    seen_labels: collections.Counter[str] = collections.Counter()
+    for position, citation in enumerate(parsed.citations):
+        key = citation.reference_key
+        occurrence = seen_labels[citation.label]
+        seen_labels[citation.label] += 1
+        resolved_by = None
+        if key is None and (citation.label, occurrence) in resolutions:
+            carried = resolutions[(citation.label, occurrence)]
+            if carried in references_by_key:
+                key, resolved_by = carried, True
+        reference = references_by_key.get(key) if key is not None else None
+        citation_rows.append(
+            Citation(
+                article=article,
+                reference=reference,
+                source=reference.source if reference is not None else None,
+                label=citation.label,
+                position=position,
+                start=citation.start,
+                end=citation.end,
+            )
         )
-        for position, citation in enumerate(parsed.citations)
-    )
+        if resolved_by:
+            counts["citations_resolution_kept"] += 1
+    citations = Citation.objects.bulk_create(citation_rows)
     counts["citations_created"] = len(citations)
+    counts["citations_unresolved"] = sum(1 for row in citation_rows if row.reference is None)
 
     claims = _claims_sync(
         article=article,
@@ -268,13 +450,22 @@ def _article_write(
         is_new=is_new,
         reason=reason,
         counts=counts,
-        warnings=outcome.warnings,
+        outcome=outcome,
         file_name=file_name,
+        force=force,
+        now=now,
     )
+    if language_changed and not is_new:
+        Claim.objects.filter(article=article).current().update(
+            search_config=search_config_for(parsed.language)
+        )
+    cited_sources = {
+        index: row.source for index, row in enumerate(citation_rows) if row.source is not None
+    }
     _cited_evidence_sync(
         claims=claims,
         parsed=parsed,
-        sources_by_key=sources_by_key,
+        cited_sources=cited_sources,
         is_new=is_new,
         reason=reason,
         counts=counts,
@@ -284,6 +475,46 @@ def _article_write(
         sources=list({source.pk: source for source in sources_by_key.values()}.values()),
         change_reason=reason,
     )
+
+
+def _article_save(article: Article, *, is_new: bool) -> None:
+    """Save the article; a new one gets a slug no other article has, even one saved meanwhile."""
+    if not is_new:
+        article.save()
+        return
+    base = slugify(article.title) or "article"
+    for _attempt in range(5):
+        article.slug = _unique_slug(base, taken=_slugs_taken(Article, [base]))
+        try:
+            # A savepoint: a concurrent import that took the slug first fails only this insert.
+            with transaction.atomic():
+                article.save()
+            return
+        except IntegrityError:
+            article.pk = None
+    article.save()
+
+
+def _editor_resolutions(article: Article) -> dict[tuple[str, int], str]:
+    """Markers an editor resolved by hand: (label, how many times seen before) -> reference key."""
+    resolutions: dict[tuple[str, int], str] = {}
+    seen: collections.Counter[str] = collections.Counter()
+    for label, key, resolved_by in article.citations.order_by("position").values_list(
+        "label", "reference__key", "resolved_by"
+    ):
+        if resolved_by is not None and key is not None:
+            resolutions[(label, seen[label])] = key
+        seen[label] += 1
+    return resolutions
+
+
+def _reference_outlet(reference: ParsedReference) -> str | None:
+    """The reference's outlet; for a bare link or URL, the site's domain."""
+    if reference.outlet:
+        return reference.outlet
+    if reference.url and not normalize_text(reference.title):
+        return outlet_name_from_url(reference.url)
+    return None
 
 
 def _unique_slug(base: str, *, taken: set[str], max_length: int = 200) -> str:
@@ -308,7 +539,12 @@ def _slugs_taken(model: type[models.Model], bases: Iterable[str]) -> set[str]:
 
 
 def _outlets_get_or_create(*, names: Iterable[str | None]) -> dict[str, Outlet]:
-    """Outlets by normalized name; the first spelling met names a new outlet."""
+    """Outlets by normalized name; the first spelling met names a new outlet.
+
+    Two imports may create the same new outlet at the same moment: the second one's insert
+    waits for the first to commit, fails on the unique name or slug inside a savepoint, and is
+    retried, now finding the first one's outlet.
+    """
     spelling_by_normalized: dict[str, str] = {}
     for name in names:
         if name and name.strip():
@@ -317,16 +553,15 @@ def _outlets_get_or_create(*, names: Iterable[str | None]) -> dict[str, Outlet]:
                 spelling_by_normalized.setdefault(normalized, name.strip())
     if not spelling_by_normalized:
         return {}
-    outlets = {
-        outlet.normalized_name: outlet
-        for outlet in Outlet.objects.filter(normalized_name__in=spelling_by_normalized)
-    }
-    missing = {
-        normalized: (spelling, slugify(normalized) or "outlet")
-        for normalized, spelling in spelling_by_normalized.items()
-        if normalized not in outlets
-    }
-    if missing:
+    for attempt in range(_CONCURRENT_RETRIES):
+        outlets = _outlets_select(spelling_by_normalized)
+        missing = {
+            normalized: (spelling, slugify(normalized) or "outlet")
+            for normalized, spelling in spelling_by_normalized.items()
+            if normalized not in outlets
+        }
+        if not missing:
+            return outlets
         # bulk_create skips Outlet.save(), so its derived fields are set here; the slug is also
         # made unique, which save() does not do ("Al-Jazeera" and "Al Jazeera" slugify alike).
         taken = _slugs_taken(Outlet, [base for _, base in missing.values()])
@@ -335,9 +570,28 @@ def _outlets_get_or_create(*, names: Iterable[str | None]) -> dict[str, Outlet]:
             slug = _unique_slug(base, taken=taken)
             taken.add(slug)
             new_outlets.append(Outlet(name=spelling, normalized_name=normalized, slug=slug))
-        for outlet in Outlet.objects.bulk_create(new_outlets):
+        try:
+            with transaction.atomic():
+                created = Outlet.objects.bulk_create(new_outlets)
+        except IntegrityError:
+            if attempt + 1 == _CONCURRENT_RETRIES:
+                raise
+            continue  # another import created one of them meanwhile: look again
+        for outlet in created:
             outlets[outlet.normalized_name] = outlet
-    return outlets
+        return outlets
+    raise AssertionError("unreachable")
+
+
+# How often a write that lost a race with a concurrent import is tried again.
+_CONCURRENT_RETRIES = 5
+
+
+def _outlets_select(spelling_by_normalized: dict[str, str]) -> dict[str, Outlet]:
+    return {
+        outlet.normalized_name: outlet
+        for outlet in Outlet.objects.filter(normalized_name__in=spelling_by_normalized)
+    }
 
 
 def _sources_for_references(
@@ -349,25 +603,54 @@ def _sources_for_references(
     warnings: list[str],
     file_name: str,
 ) -> dict[str, Source]:
-    """One Source per cited work, found by fingerprint or created; keyed by reference key."""
+    """One Source per cited work, found by fingerprint or created; keyed by reference key.
+
+    A work with a title is known by title and outlet; a bare link or URL entry by its URL.
+    """
     references_by_fingerprint: dict[str, list[tuple[ParsedReference, str, Outlet | None]]] = {}
     fingerprint_by_key: dict[str, str] = {}
     for reference in references:
-        outlet = outlets.get(normalize_outlet_name(reference.outlet or ""))
+        outlet = outlets.get(normalize_outlet_name(_reference_outlet(reference) or ""))
         title = reference.title
-        if not normalize_text(title) and outlet is None:
+        if not normalize_text(title) and outlet is None and not reference.url:
             # With neither, every such work would share the fingerprint "|" and merge into one.
             title = reference.raw_text.removeprefix(reference.label).strip()[
                 : _max_length(Source, "title")
             ]
             warnings.append(
-                f"{file_name}: line {reference.line}: reference {reference.label} names neither "
-                "a title nor an outlet; its whole text is used as the source's title"
+                _WarnedText(
+                    f"{file_name}: line {reference.line}: reference {reference.label} names "
+                    "neither a title nor an outlet; its whole text is used as the source's title",
+                    "reference",
+                )
             )
-        fingerprint = source_fingerprint(title=title, outlet_name=outlet.name if outlet else "")
+        fingerprint = source_fingerprint(
+            title=title, outlet_name=outlet.name if outlet else "", url=reference.url or ""
+        )
         fingerprint_by_key[reference.key] = fingerprint
         references_by_fingerprint.setdefault(fingerprint, []).append((reference, title, outlet))
 
+    for attempt in range(_CONCURRENT_RETRIES):
+        counts_before = counts.copy()
+        try:
+            # A savepoint: losing a race with a concurrent import undoes only this step.
+            with transaction.atomic():
+                sources = _sources_store(references_by_fingerprint, reason=reason, counts=counts)
+            break
+        except IntegrityError:
+            counts.clear()
+            counts.update(counts_before)
+            if attempt + 1 == _CONCURRENT_RETRIES:
+                raise
+    return {key: sources[fingerprint] for key, fingerprint in fingerprint_by_key.items()}
+
+
+def _sources_store(
+    references_by_fingerprint: dict[str, list[tuple[ParsedReference, str, Outlet | None]]],
+    *,
+    reason: str,
+    counts: collections.Counter[str],
+) -> dict[str, Source]:
     existing = {
         source.fingerprint: source
         for source in Source.objects.select_for_update(of=("self",))
@@ -402,7 +685,7 @@ def _sources_for_references(
         )
     counts["sources_created"] += len(to_create)
     counts["sources_updated"] += len(to_update)
-    return {key: sources[fingerprint] for key, fingerprint in fingerprint_by_key.items()}
+    return sources
 
 
 def _source_fill_blanks(*, source: Source, references: list[ParsedReference]) -> bool:
@@ -421,6 +704,13 @@ def _source_fill_blanks(*, source: Source, references: list[ParsedReference]) ->
     return changed
 
 
+# A changed sentence still is "the same claim" when this similar to the old one (difflib ratio)
+# and it sits where the old one did, between the same unchanged neighbours.
+_CLOSE_MATCH_RATIO = 0.6
+# How far from its expected place a changed sentence is looked for, within its gap.
+_CLOSE_MATCH_WINDOW = 6
+
+
 def _claims_sync(
     *,
     article: Article,
@@ -428,16 +718,23 @@ def _claims_sync(
     is_new: bool,
     reason: str,
     counts: collections.Counter[str],
-    warnings: list[str],
+    outcome: ImportOutcome,
     file_name: str,
+    force: bool,
+    now,
 ) -> list[Claim]:
-    """One claim per parsed sentence, in order; re-imports keep claims whose text is unchanged.
+    """One claim per parsed sentence, in order; editors' work carried over to the new text.
 
-    Sentences are matched to existing claims by exact text: first by aligning the two
-    sequences (so of two identical sentences the one whose neighbours still match is kept),
-    then, for sentences that moved, by the remaining claims with the same text, in order.
+    Sentences are matched to the stored claims by exact text first (aligning the two
+    sequences, so of two identical sentences the one whose neighbours still match is kept,
+    then, for sentences that moved, the remaining claims with the same text), then by a close
+    match of text in the same place (an edited sentence keeps its claim, verdict, evidence and
+    links). A stored claim left without a sentence is deleted when nobody worked on it, and
+    withdrawn otherwise; withdrawing a reviewed claim needs `force`.
     """
-    existing = [] if is_new else list(article.claims.select_for_update().order_by("ordinal"))
+    existing = (
+        [] if is_new else list(article.claims.current().select_for_update().order_by("ordinal"))
+    )
     matched: list[Claim | None] = [None] * len(parsed.sentences)
     aligned: set[int] = set()
     if existing:
@@ -458,10 +755,18 @@ def _claims_sync(
         queue = unmatched_by_text.get(sentence.text)
         if matched[index] is None and queue:
             matched[index] = queue.popleft()
-    removed = [claim for queue in unmatched_by_text.values() for claim in queue]
-    if removed:
+    leftover = [claim for queue in unmatched_by_text.values() for claim in queue]
+    carried = _close_matches(existing=existing, leftover=leftover, parsed=parsed, matched=matched)
+    gone = [claim for claim in leftover if claim.pk not in carried]
+    if gone:
         _claims_remove(
-            claims=removed, reason=reason, counts=counts, warnings=warnings, file_name=file_name
+            claims=gone,
+            reason=reason,
+            counts=counts,
+            outcome=outcome,
+            file_name=file_name,
+            force=force,
+            now=now,
         )
 
     # Shifted claims first move above every ordinal in use (old and new), then down to their
@@ -471,13 +776,16 @@ def _claims_sync(
     for ordinal, (sentence, claim) in enumerate(zip(parsed.sentences, matched, strict=True)):
         if claim is None:
             continue
-        new_values = (ordinal, sentence.start, sentence.end, sentence.paragraph)
-        if (claim.ordinal, claim.start, claim.end, claim.paragraph) == new_values:
+        new_values = (ordinal, sentence.start, sentence.end, sentence.paragraph, sentence.text)
+        if (claim.ordinal, claim.start, claim.end, claim.paragraph, claim.text) == new_values:
             counts["claims_unchanged"] += 1
             continue
         if claim.ordinal != ordinal:
             moving.append((claim, ordinal))
+        if claim.text != sentence.text:
+            counts["claims_carried"] += 1
         claim.start, claim.end, claim.paragraph = sentence.start, sentence.end, sentence.paragraph
+        claim.text = sentence.text
         changed.append(claim)
     if moving:
         parking = max([claim.ordinal for claim in existing] + [len(parsed.sentences)]) + 1
@@ -491,11 +799,12 @@ def _claims_sync(
         bulk_update_with_history(
             changed,
             Claim,
-            ["ordinal", "start", "end", "paragraph"],
+            ["ordinal", "start", "end", "paragraph", "text"],
             default_change_reason=reason,
         )
     counts["claims_updated"] += len(changed)
 
+    search_config = search_config_for(parsed.language)
     new_claims = [
         Claim(
             article=article,
@@ -504,6 +813,7 @@ def _claims_sync(
             start=sentence.start,
             end=sentence.end,
             paragraph=sentence.paragraph,
+            search_config=search_config,
         )
         for ordinal, (sentence, claim) in enumerate(zip(parsed.sentences, matched, strict=True))
         if claim is None
@@ -515,15 +825,70 @@ def _claims_sync(
     return [claim if claim is not None else next(created) for claim in matched]
 
 
+def _close_matches(
+    *,
+    existing: list[Claim],
+    leftover: list[Claim],
+    parsed: ParsedArticle,
+    matched: list[Claim | None],
+) -> set[int]:
+    """Give each unmatched claim the most similar unmatched sentence in its place, if close.
+
+    "In its place": between the sentences that its unchanged neighbours now match, and near
+    where it would be by position. Returns the primary keys of the claims so carried over.
+    """
+    if not leftover:
+        return set()
+    position_of = {claim.pk: index for index, claim in enumerate(existing)}
+    # (old position, new position) of every claim matched so far, sorted by old position.
+    anchors = sorted(
+        (position_of[claim.pk], index) for index, claim in enumerate(matched) if claim is not None
+    )
+    anchor_olds = [old for old, _new in anchors]
+    carried: set[int] = set()
+    for claim in sorted(leftover, key=lambda claim: claim.ordinal):
+        old = position_of[claim.pk]
+        at = bisect.bisect_left(anchor_olds, old)
+        previous_old, before = anchors[at - 1] if at else (-1, -1)
+        after = anchors[at][1] if at < len(anchors) else len(matched)
+        expected = before + (old - previous_old)
+        low = max(before + 1, expected - _CLOSE_MATCH_WINDOW)
+        high = min(after, expected + _CLOSE_MATCH_WINDOW + 1)
+        best, best_ratio = None, _CLOSE_MATCH_RATIO
+        for index in range(low, high):
+            if matched[index] is not None:
+                continue
+            matcher = difflib.SequenceMatcher(
+                a=claim.text, b=parsed.sentences[index].text, autojunk=False
+            )
+            if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= best_ratio:
+                best, best_ratio = index, ratio
+        if best is not None:
+            matched[best] = claim
+            anchors.insert(at, (old, best))
+            anchor_olds.insert(at, old)
+            carried.add(claim.pk)
+    return carried
+
+
 def _claims_remove(
     *,
     claims: list[Claim],
     reason: str,
     counts: collections.Counter[str],
-    warnings: list[str],
+    outcome: ImportOutcome,
     file_name: str,
+    force: bool,
+    now,
 ) -> None:
-    """Delete claims whose sentence left the article; warn where an editor's work goes with them."""
+    """Claims whose sentence left the article: withdrawn if anyone worked on them, else deleted.
+
+    Worked on: a verdict, evidence an editor added, or a link to another claim. A withdrawn
+    claim keeps all of it and its history; the summary lists each one.
+    """
     claim_ids = [claim.pk for claim in claims]
     editor_evidence = dict(
         Evidence.objects.filter(claim_id__in=claim_ids)
@@ -532,26 +897,57 @@ def _claims_remove(
         .annotate(count=Count("id"))
         .values_list("claim_id", "count")
     )
-    for claim in claims:
-        evidence_count = editor_evidence.get(claim.pk, 0)
-        if claim.status == Claim.Status.UNREVIEWED and not evidence_count:
-            continue
-        lost = []
+    linked = _claims_with_links(claim_ids)
+    reviewed = [claim for claim in claims if claim.status != Claim.Status.UNREVIEWED]
+    if reviewed and not force:
+        raise _NeedsForce(reviewed)
+    to_withdraw = [
+        claim
+        for claim in claims
+        if claim.status != Claim.Status.UNREVIEWED
+        or editor_evidence.get(claim.pk)
+        or claim.pk in linked
+    ]
+    withdrawn_ids = {claim.pk for claim in to_withdraw}
+    for claim in to_withdraw:
+        kept = []
         if claim.status != Claim.Status.UNREVIEWED:
-            lost.append(f"its verdict “{claim.get_status_display()}”")
+            kept.append(f"its verdict “{claim.get_status_display()}”")
+        evidence_count = editor_evidence.get(claim.pk, 0)
         if evidence_count:
-            lost.append(f"{evidence_count} piece{'s' if evidence_count != 1 else ''} of evidence")
+            kept.append(f"{evidence_count} piece{'s' if evidence_count != 1 else ''} of evidence")
+        if claim.pk in linked:
+            kept.append("its links to other claims")
         text = claim.text if len(claim.text) <= 80 else claim.text[:79] + "…"
-        warnings.append(
-            f"{file_name}: sentence {claim.ordinal + 1} is no longer in the article, so its claim "
-            f"was removed with {' and '.join(lost)} (kept in its history): “{text}”"
+        outcome.warnings.append(
+            _WarnedText(
+                f"{file_name}: sentence {claim.ordinal + 1} is no longer in the article; its "
+                f"claim was withdrawn, keeping {' and '.join(kept)}: “{text}”",
+                "claim withdrawn",
+            )
         )
+        claim.withdrawn_at = now
+    if to_withdraw:
+        bulk_update_with_history(to_withdraw, Claim, ["withdrawn_at"], default_change_reason=reason)
+        outcome.withdrawn.extend(claim for claim in to_withdraw if claim in reviewed)
+    counts["claims_withdrawn"] += len(to_withdraw)
+    deleted = [pk for pk in claim_ids if pk not in withdrawn_ids]
     counts["evidence_removed"] += _delete_with_history(
-        Evidence.objects.filter(claim_id__in=claim_ids), reason=reason
+        Evidence.objects.filter(claim_id__in=deleted), reason=reason
     )
     counts["claims_removed"] += _delete_with_history(
-        Claim.objects.filter(pk__in=claim_ids), reason=reason
+        Claim.objects.filter(pk__in=deleted), reason=reason
     )
+
+
+def _claims_with_links(claim_ids: list[int]) -> set[int]:
+    """Which of the claims are linked to another claim (Claim.related_claims, both ways)."""
+    through = Claim.related_claims.through
+    rows = through.objects.filter(
+        Q(from_claim_id__in=claim_ids) | Q(to_claim_id__in=claim_ids)
+    ).values_list("from_claim_id", "to_claim_id")
+    wanted = set(claim_ids)
+    return {claim_id for pair in rows for claim_id in pair if claim_id in wanted}
 
 
 def _delete_with_history(queryset: models.QuerySet, *, reason: str) -> int:
@@ -578,17 +974,22 @@ def _cited_evidence_sync(
     *,
     claims: list[Claim],
     parsed: ParsedArticle,
-    sources_by_key: dict[str, Source],
+    cited_sources: dict[int, Source],
     is_new: bool,
     reason: str,
     counts: collections.Counter[str],
 ) -> None:
-    """A "cited" evidence row per (claim, source) the article's markers make; drop stale ones."""
+    """A "cited" evidence row per (claim, source) the article's markers make; drop stale ones.
+
+    `cited_sources` gives the source of each resolved citation by its index; an unresolved
+    marker cites nothing yet.
+    """
     wanted: set[tuple[int, int]] = set()
     for claim, sentence in zip(claims, parsed.sentences, strict=True):
         for index in sentence.citation_indexes:
-            source = sources_by_key[parsed.citations[index].reference_key]
-            wanted.add((claim.pk, source.pk))
+            source = cited_sources.get(index)
+            if source is not None:
+                wanted.add((claim.pk, source.pk))
 
     present: set[tuple[int, int]] = set()
     stale: list[int] = []

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
@@ -37,11 +38,24 @@ class Article(models.Model):
         blank=True,
         help_text="Every other field the file carried (front matter, post meta), kept as given.",
     )
+    language = models.CharField(
+        max_length=12,
+        blank=True,
+        help_text="The body's language (ISO 639-1, e.g. “en”, “de”), detected on import; "
+        "empty when it could not be told. Sentences are split and searched by its rules.",
+    )
     source_file_name = models.CharField(
-        max_length=255, help_text="The file this article was imported from; re-imports match on it."
+        max_length=255, help_text="The file this article was last imported from."
     )
     content_hash = models.CharField(
-        max_length=64, help_text="SHA-256 of the imported file: an unchanged file is skipped."
+        max_length=64,
+        help_text="SHA-256 of the imported file: the same file is never parsed twice.",
+    )
+    corrected_fields = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Fields an editor corrected by hand (title, outlet, date, URL, byline): a "
+        "re-import keeps the editor's value.",
     )
     imported_at = models.DateTimeField(help_text="When the file was first imported.")
     updated_at = models.DateTimeField(help_text="When an import last changed this article.")
@@ -51,13 +65,14 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_on", "title"]
         permissions = [("import_article", "Can import article files")]
-        constraints = [
-            # Re-importing a file finds its article by file name.
-            models.UniqueConstraint(fields=["source_file_name"], name="article_unique_source_file"),
-        ]
         indexes = [
             # The articles list and the claims page's date filter sort and range on this.
             models.Index(fields=["-published_on", "title"], name="article_published_idx"),
+            # The importer's identity look-ups: the same file (by hash, before parsing), the
+            # same URL, the same file name.
+            models.Index(fields=["content_hash"], name="article_content_hash_idx"),
+            models.Index(fields=["url"], name="article_url_idx"),
+            models.Index(fields=["source_file_name"], name="article_source_file_idx"),
         ]
 
     def __str__(self) -> str:
@@ -135,8 +150,30 @@ class Citation(models.Model):
     """One in-text citation marker: “[2]”, “(BBC, 2023)”, “(Il Post)”."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
-    reference = models.ForeignKey(Reference, on_delete=models.CASCADE, related_name="citations")
-    source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="citations")
+    reference = models.ForeignKey(
+        Reference,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="citations",
+        help_text="The entry this marker points at. Empty when the import found none: pick the "
+        "right entry to resolve it.",
+    )
+    source = models.ForeignKey(
+        "sources.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="citations",
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The editor who resolved a marker the import could not; kept across re-imports.",
+    )
     label = models.CharField(max_length=300, help_text="The marker exactly as written.")
     position = models.PositiveIntegerField(help_text="Order of the marker in the body, from 0.")
     start = models.PositiveIntegerField(help_text="Offset of the marker in the article body.")
@@ -152,6 +189,12 @@ class Citation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")), name="citation_span_valid"
             ),
+            # A resolved citation names its source too; an unresolved one neither.
+            models.CheckConstraint(
+                condition=models.Q(reference__isnull=True, source__isnull=True)
+                | models.Q(reference__isnull=False, source__isnull=False),
+                name="citation_reference_and_source_together",
+            ),
         ]
         indexes = [
             # "Which articles cite this source" on the source pages and admin.
@@ -163,4 +206,4 @@ class Citation(models.Model):
 
     @property
     def raw_reference(self) -> str:
-        return self.reference.raw_text
+        return self.reference.raw_text if self.reference_id else ""

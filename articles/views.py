@@ -44,7 +44,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.with_outlet().defer("metadata"), slug=slug)
     contributors = list(article.contributors.order_by("position"))
-    claims = list(article.claims.only("id", "start", "end", "status").order_by("ordinal"))
+    claims = list(article.claims.current().only("id", "start", "end", "status").order_by("ordinal"))
     references = list(
         article.references.select_related("source__outlet", "source__linked_article")
         .defer(

@@ -6,7 +6,27 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 
+class SearchConfigField(models.CharField):
+    """A PostgreSQL text-search configuration name ("english", "german", "simple").
+
+    Stored as `regconfig`, so the generated search vector can use it: a generated column must
+    be immutable, and casting text to regconfig is not (it depends on the catalog), while a
+    regconfig column needs no cast.
+    """
+
+    def db_type(self, connection) -> str:
+        return "regconfig"
+
+
 class ClaimQuerySet(models.QuerySet):
+    def current(self) -> "ClaimQuerySet":
+        """Claims whose sentence is in the article as it now reads."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def withdrawn(self) -> "ClaimQuerySet":
+        """Reviewed claims whose sentence a re-import removed: kept with verdict and history."""
+        return self.filter(withdrawn_at__isnull=False)
+
     def contested(self) -> "ClaimQuerySet":
         return self.filter(status=Claim.Status.CONTESTED)
 
@@ -79,13 +99,25 @@ class Claim(models.Model):
         blank=True,
         help_text="Sentences in other articles about the same fact.",
     )
+    withdrawn_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a re-import found this sentence gone from the article. The claim keeps "
+        "its verdict, evidence and history; it no longer points into the article's text.",
+    )
+    search_config = SearchConfigField(
+        max_length=63,
+        default="simple",
+        help_text="The text-search configuration of the article's language (“simple” when the "
+        "language is unknown).",
+    )
     search_vector = models.GeneratedField(
-        expression=SearchVector("text", config="english"),
+        expression=SearchVector("text", config=models.F("search_config")),
         output_field=SearchVectorField(),
         db_persist=True,
     )
 
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = HistoricalRecords(excluded_fields=["search_vector", "search_config"])
     objects = ClaimQuerySet.as_manager()
 
     class Meta:
@@ -115,8 +147,13 @@ class Claim(models.Model):
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")), name="claim_span_valid"
             ),
-            # The article page renders claims in order.
-            models.UniqueConstraint(fields=["article", "ordinal"], name="claim_unique_ordinal"),
+            # The article page renders the current claims in order; withdrawn claims keep the
+            # ordinal they last had and step aside.
+            models.UniqueConstraint(
+                fields=["article", "ordinal"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="claim_unique_ordinal",
+            ),
         ]
         indexes = [
             # Claim.objects.contested() / needs_review() and the status filter everywhere.

@@ -6,10 +6,47 @@ from django.db.models.functions import Cast
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-# The vector is built with this configuration; a query in another one would stem differently
-# and miss rows.
-SEARCH_CONFIG = "english"
+# Each claim's vector is built with its article's language's configuration
+# (`Claim.search_config`); these are PostgreSQL's built-in ones, by ISO 639-1 code.
+SEARCH_CONFIG_BY_LANGUAGE = {
+    "ar": "arabic",
+    "ca": "catalan",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "en": "english",
+    "es": "spanish",
+    "eu": "basque",
+    "fi": "finnish",
+    "fr": "french",
+    "ga": "irish",
+    "hi": "hindi",
+    "hu": "hungarian",
+    "hy": "armenian",
+    "id": "indonesian",
+    "it": "italian",
+    "lt": "lithuanian",
+    "nb": "norwegian",
+    "ne": "nepali",
+    "nl": "dutch",
+    "no": "norwegian",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sr": "serbian",
+    "sv": "swedish",
+    "ta": "tamil",
+    "tr": "turkish",
+    "yi": "yiddish",
+}
+# Unknown languages: words as written, lower-cased, no stemming.
+FALLBACK_SEARCH_CONFIG = "simple"
 SEARCH_TERM_MAX_LENGTH = 200
+
+
+def search_config_for(language: str) -> str:
+    return SEARCH_CONFIG_BY_LANGUAGE.get((language or "").casefold(), FALLBACK_SEARCH_CONFIG)
+
 
 # Postgres marks matches with these private-use characters instead of <mark>: the headline is
 # then escaped like any text and only the sentinels become tags, so a sentence containing
@@ -19,9 +56,18 @@ MATCH_END = "\ue001"
 
 
 def search_query(term: str) -> SearchQuery:
-    # websearch syntax never raises on user input: quotes, OR, -word and stray punctuation all
-    # parse, which is what a public search box needs.
-    return SearchQuery(term, search_type="websearch", config=SEARCH_CONFIG)
+    """The term in every configuration claims are stored in, OR'd into one tsquery.
+
+    A German claim's vector holds German stems, an English one's English stems: one tsquery
+    that ORs the term's form in each configuration matches both and still runs on the one GIN
+    index. websearch syntax never raises on user input: quotes, OR, -word and stray
+    punctuation all parse, which is what a public search box needs.
+    """
+    configs = [*dict.fromkeys(SEARCH_CONFIG_BY_LANGUAGE.values()), FALLBACK_SEARCH_CONFIG]
+    query = SearchQuery(term, search_type="websearch", config=configs[0])
+    for config in configs[1:]:
+        query = query | SearchQuery(term, search_type="websearch", config=config)
+    return query
 
 
 def search_rank(term: str) -> Cast:
@@ -35,7 +81,7 @@ def search_headline(term: str) -> SearchHeadline:
     return SearchHeadline(
         "text",
         search_query(term),
-        config=SEARCH_CONFIG,
+        config=F("search_config"),
         start_sel=MATCH_START,
         stop_sel=MATCH_END,
         # Sentences are short: show the whole one rather than a fragment of it.

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from sources.normalize import normalize_outlet_name, normalize_text
+from sources.normalize import normalize_outlet_name, normalize_text, normalize_url
 
 
 class Outlet(models.Model):
@@ -109,7 +109,7 @@ class Source(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.fingerprint = source_fingerprint(
-            title=self.title, outlet_name=self.outlet.name if self.outlet_id else ""
+            title=self.title, outlet_name=self.outlet.name if self.outlet_id else "", url=self.url
         )
         super().save(*args, **kwargs)
 
@@ -117,5 +117,12 @@ class Source(models.Model):
         return reverse("sources:source_detail", kwargs={"pk": self.pk})
 
 
-def source_fingerprint(*, title: str, outlet_name: str) -> str:
+def source_fingerprint(*, title: str, outlet_name: str, url: str = "") -> str:
+    """One work, one fingerprint: its title and outlet, or its URL when it has no title.
+
+    A bare link ("[source](https://…)") or an endnote that is only a URL names no title; by
+    title and outlet every link to one site would be one work.
+    """
+    if not normalize_text(title) and url:
+        return f"url|{normalize_url(url)}"[:800]
     return f"{normalize_text(title)}|{normalize_outlet_name(outlet_name)}"

@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from urllib.parse import urlsplit, urlunsplit
 
 _QUOTES = str.maketrans(
     {
@@ -34,3 +35,31 @@ def normalize_outlet_name(value: str) -> str:
     """'The Economist', 'the  economist' and 'Economist' are one outlet."""
     value = normalize_text(value)
     return value.removeprefix("the ").strip()
+
+
+# Query parameters that say where a reader came from, not which page it is.
+_TRACKING_PARAMETER = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|cmpid|ocid)=", re.I)
+
+
+def normalize_url(url: str) -> str:
+    """The same page however linked: no scheme, "www.", fragment or tracking parameters."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip().casefold()
+    host = (parts.hostname or "").casefold().removeprefix("www.")
+    query = "&".join(
+        part for part in parts.query.split("&") if part and not _TRACKING_PARAMETER.match(part)
+    )
+    path = parts.path.rstrip("/")
+    return urlunsplit(("", host, path, query, "")).removeprefix("//")
+
+
+def outlet_name_from_url(url: str) -> str | None:
+    """The site's domain ("theconversation.com") as an outlet name, or None."""
+    try:
+        host = (urlsplit(url.strip()).hostname or "").casefold()
+    except ValueError:
+        return None
+    host = host.removeprefix("www.").removeprefix("m.")
+    return host or None

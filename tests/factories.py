@@ -64,6 +64,8 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     start = 0
     end = 30
     paragraph = 0
+    # The test corpus is English, as an imported English article's claims are.
+    search_config = "english"
 
 
 class SourceFactory(factory.django.DjangoModelFactory):

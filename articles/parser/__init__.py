@@ -22,12 +22,14 @@ from articles.parser.model import (
     ParsedReference,
     ParsedSentence,
     ParseError,
+    ParseWarning,
 )
 from articles.parser.pipeline import parse_article
 
 __all__ = [
     "Contributor",
     "ParseError",
+    "ParseWarning",
     "ParsedArticle",
     "ParsedCitation",
     "ParsedReference",

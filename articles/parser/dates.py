@@ -16,6 +16,32 @@ _MONTH = (
     r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
+# Month names of the languages articles most often come in (German, Italian, French, Spanish,
+# Portuguese, Dutch), by the word as written, folded to lower case.
+_FOREIGN_MONTHS = {
+    word: number
+    for number, words in enumerate(
+        (
+            "januar jänner gennaio janvier enero janeiro januari",
+            "februar febbraio février fevrier febrero fevereiro februari",
+            "märz maerz marzo mars março maart",
+            "aprile avril abril",
+            "mai maggio mayo maio mei",
+            "juni giugno juin junio junho",
+            "juli luglio juillet julio julho",
+            "august agosto août aout augustus",
+            "september settembre septembre septiembre setembro",
+            "oktober ottobre octobre octubre outubro",
+            "november novembre noviembre novembro",
+            "dezember dicembre décembre decembre diciembre dezembro december",
+        ),
+        start=1,
+    )
+    for word in words.split()
+}
+_FOREIGN_MONTH = (
+    "(?P<foreign_month>" + "|".join(sorted(_FOREIGN_MONTHS, key=len, reverse=True)) + ")"
+)
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4})"
 _DATE_PATTERNS = [
@@ -25,17 +51,25 @@ _DATE_PATTERNS = [
     # Author-year bibliographies write "(2023, 25 May)".
     re.compile(rf"\b{_YEAR},\s+{_DAY}\s+{_MONTH}(?![a-z])", re.IGNORECASE),
     re.compile(rf"\b{_YEAR},\s+{_MONTH}\s+{_DAY}\b", re.IGNORECASE),
+    # "25.05.2024", as German and Italian sites date their pages.
+    re.compile(r"\b(?P<day>\d{1,2})\.(?P<month_number>\d{1,2})\.(?P<year>\d{4})\b"),
+    # "25. Mai 2024", "25 maggio 2024", "25 de mayo de 2024".
+    re.compile(
+        rf"\b(?P<day>\d{{1,2}})\.?\s+(?:de\s+)?{_FOREIGN_MONTH}\.?,?\s+(?:de\s+)?{_YEAR}\b",
+        re.IGNORECASE,
+    ),
 ]
 
 
 def _date_from_match(match: re.Match[str]) -> datetime.date | None:
     groups = match.groupdict()
-    month = (
-        int(groups["month_number"])
-        if groups.get("month_number")
+    if groups.get("month_number"):
+        month = int(groups["month_number"])
+    elif groups.get("foreign_month"):
+        month = _FOREIGN_MONTHS[groups["foreign_month"].casefold()]
+    else:
         # By the first three letters: the pattern also takes misspellings such as "Sepember".
-        else _MONTHS[groups["month"][:3].lower()]
-    )
+        month = _MONTHS[groups["month"][:3].lower()]
     try:
         return datetime.date(int(groups["year"]), month, int(groups["day"]))
     except ValueError:
@@ -59,14 +93,24 @@ def parse_date(text: str) -> datetime.date | None:
     """A date when the whole text is one (ignoring surrounding punctuation), else None."""
     cleaned = text.strip().strip("*_>()[]").strip()
     cleaned = re.sub(
-        r"^(?:published|posted|updated|date|on)\s*:?\s*", "", cleaned, flags=re.IGNORECASE
+        r"^(?:(?:first\s+)?published(?:\s+on)?|posted(?:\s+on)?|updated(?:\s+on)?|last\s+updated"
+        r"|date|on|stand|veröffentlicht(?:\s+am)?|aktualisiert(?:\s+am)?|pubblicato(?:\s+il)?"
+        r"|aggiornato(?:\s+il)?|publié\s+le|mis\s+à\s+jour\s+le|publicado(?:\s+el)?)\s*:?\s*",
+        "",
+        cleaned,
+        flags=re.IGNORECASE,
     )
     # A weekday or time next to the date is still a date line.
     cleaned = re.sub(
-        r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", "", cleaned, flags=re.IGNORECASE
+        r"^(?:mon|tue|wed|thu|fri|sat|sun|montag|dienstag|mittwoch|donnerstag|freitag|samstag"
+        r"|sonntag|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica)[a-z]*\.?,?\s+",
+        "",
+        cleaned,
+        flags=re.IGNORECASE,
     )
     cleaned = re.sub(
-        r"[T\s,]+\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\s*(?:[ap]\.?m\.?|Z|[+-]\d{2}:?\d{2}|[A-Z]{2,4})?$",
+        r"[T\s,]+(?:um\s+|alle\s+|at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?(?:\.\d+)?\s*"
+        r"(?:[ap]\.?m\.?|Z|[+-]\d{2}:?\d{2}|[A-Z]{2,4}|uhr|h)?$",
         "",
         cleaned,
         flags=re.IGNORECASE,

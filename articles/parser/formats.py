@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- curly quotes and dashes are the data being parsed.
 """Stage 2, format: which format the text is in, and its front matter."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 import yaml
 
 from articles.parser.dates import parse_date
-from articles.parser.model import ParseError, _Line
+from articles.parser.model import ParseWarning
 from articles.parser.text import _json_safe, _split_names
 
 # ---------------------------------------------------------------------------
@@ -80,34 +81,88 @@ class _FrontMatter:
     lines: dict[str, int]
 
 
-def _split_front_matter(lines: list[_Line]) -> tuple[_FrontMatter, list[_Line]]:
-    if not lines or lines[0].text.strip() != "---":
-        return _FrontMatter({}, {}), lines
-    for index in range(1, len(lines)):
-        if lines[index].text.strip() in ("---", "..."):
-            break
-    else:
-        raise ParseError("front matter opened with --- is never closed", lines[0].number)
-    source = "\n".join(line.text for line in lines[1:index])
+def load_front_matter(source: str | None, first_line: int) -> tuple[_FrontMatter, list[str]]:
+    """The YAML between the "---" lines (opening at `first_line`), and warnings naming lines.
+
+    Front matter that is not valid YAML is not a reason to refuse the article: its fields are
+    left out, with a warning that says where YAML stopped making sense.
+    """
+    if source is None:
+        return _FrontMatter({}, {}), []
+    warnings: list[str] = []
     try:
         loaded = yaml.load(source, Loader=_FrontMatterLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line = lines[0].number + 1 + mark.line if mark is not None else lines[0].number
+        line = first_line + 1 + mark.line if mark is not None else first_line
         problem = getattr(error, "problem", None) or (str(error).splitlines() or ["unreadable"])[0]
-        raise ParseError(f"front matter is not valid YAML: {problem}", line) from None
+        warning = ParseWarning(
+            f"line {line}: front matter is not valid YAML: {problem}; its fields were left out",
+            "front matter",
+        )
+        return _FrontMatter({}, {}), [warning]
     except RecursionError:
-        raise ParseError("front matter is nested too deeply", lines[0].number) from None
+        warning = ParseWarning(
+            f"line {first_line}: front matter is nested too deeply; its fields were left out",
+            "front matter",
+        )
+        return _FrontMatter({}, {}), [warning]
     if loaded is None:
         loaded = {}
     if not isinstance(loaded, dict):
-        raise ParseError("front matter must be a set of key: value fields", lines[0].number + 1)
+        warning = ParseWarning(
+            f"line {first_line + 1}: front matter must be a set of key: value fields;"
+            " it was left out",
+            "front matter",
+        )
+        return _FrontMatter({}, {}), [warning]
     key_lines: dict[str, int] = {}
-    for line in lines[1:index]:
-        key = re.match(r"""^["']?([^\s:"'#][^:"']*?)["']?\s*:""", line.text)
+    for offset, text in enumerate(source.split("\n"), start=first_line + 1):
+        key = re.match(r"""^["']?([^\s:"'#][^:"']*?)["']?\s*:""", text)
         if key:
-            key_lines.setdefault(_fold_key(key[1]), line.number)
-    return _FrontMatter(loaded, key_lines), lines[index + 1 :]
+            key_lines.setdefault(_fold_key(key[1]), offset)
+    return _FrontMatter(loaded, key_lines), warnings
+
+
+_HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+_FENCE = re.compile(r"^\s{0,3}(?P<fence>`{3,}|~{3,})", re.MULTILINE)
+_HTML_START = re.compile(
+    r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL
+)
+
+
+def detect_format(text: str, file_name: str) -> str:
+    """ "html", "markdown" or "text": by the file's suffix, else by what the text looks like."""
+    lowered = file_name.casefold()
+    if lowered.endswith(_HTML_SUFFIXES) or _HTML_START.match(text[:4096]):
+        return "html"
+    if lowered.endswith(_MARKDOWN_SUFFIXES):
+        return "markdown"
+    if (
+        re.match(r"\A\s*---\s*\n", text)
+        or re.search(r"^\s{0,3}#{1,6}\s+\S", text, re.MULTILINE)
+        or re.search(r"^\s{0,3}\[\^[^\]\s]+\]:", text, re.MULTILINE)
+        or _FENCE.search(text)
+    ):
+        return "markdown"
+    return "text"
+
+
+def front_matter_metadata(front: _FrontMatter) -> tuple[dict, list[ParseWarning]]:
+    """The front matter as JSON-safe metadata, with a warning (naming its line) per odd value."""
+    metadata: dict = {}
+    warnings: list[ParseWarning] = []
+    for key, value in front.fields.items():
+        problems: list[str] = []
+        safe_key = _json_safe(str(key), problems)
+        metadata[safe_key] = _json_safe(value, problems)
+        line = front.lines.get(_fold_key(key))
+        where = f"line {line}: " if line is not None else ""
+        for problem in dict.fromkeys(problems):
+            warnings.append(
+                ParseWarning(f"{where}front matter {safe_key}: {problem}", "front matter")
+            )
+    return metadata, warnings
 
 
 def _fold_key(key: object) -> str:
@@ -161,13 +216,29 @@ def _front_matter_date(front: _FrontMatter) -> tuple[datetime.date | None, list[
         line = front.lines.get(folded)
         where = f"line {line}: " if line is not None else ""
         warnings.append(
-            f"{where}front matter {written}: {_json_safe(value)} is not a real date;"
-            " kept as text in the metadata"
+            ParseWarning(
+                f"{where}front matter {written}: {_json_safe(value)} is not a real date;"
+                " kept as text in the metadata",
+                "metadata",
+            )
         )
     return None, warnings
 
 
+# Unix timestamps between 1990 and 2100, in seconds or milliseconds.
+_TIMESTAMP_SECONDS = (631_152_000, 4_102_444_800)
+
+
 def _coerce_date(value: object) -> datetime.date | None:
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{9,13}\s*", value):
+        value = int(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = float(value)
+        if seconds > _TIMESTAMP_SECONDS[1]:
+            seconds /= 1000  # milliseconds, as JavaScript writes them
+        if _TIMESTAMP_SECONDS[0] <= seconds <= _TIMESTAMP_SECONDS[1]:
+            return datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC).date()
+        return None
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -183,8 +254,15 @@ def _coerce_date(value: object) -> datetime.date | None:
     return None
 
 
+_AUTHOR_SLUG = re.compile(r"[a-z][a-z'’]*(?:[-_][a-z][a-z'’]*)+")
+
+
 def _names_from(value: object) -> list[str]:
     if isinstance(value, str):
+        value = value.strip()
+        if _AUTHOR_SLUG.fullmatch(value):
+            # "jane-doe", as static-site generators key authors: the person is "Jane Doe".
+            return [" ".join(part.capitalize() for part in re.split(r"[-_]", value))]
         return _split_names(value)
     if isinstance(value, dict):
         name = value.get("name")

@@ -1,6 +1,6 @@
 """Stage 4, header and metadata: title, kicker, standfirst, byline, date, post meta."""
 
-# ruff: noqa: RUF001 -- curly quotes and dashes are the data being parsed.
+# ruff: noqa: RUF001, RUF002, RUF003 -- curly quotes and dashes are the data being parsed.
 from __future__ import annotations
 
 import dataclasses
@@ -19,7 +19,8 @@ from articles.parser.text import _is_junk, _snake_case, _split_names, _strip_inl
 _BYLINE = re.compile(
     r"^\s*[*_]{0,2}(?P<label>written by|edited by|supervised by|reported by|words by"
     r"|translated by|reviewed by|fact-?checked by|research by|additional reporting by"
-    r"|illustrations? by|photos? by|by)\s*:?\s+(?P<names>[^\d].*?)[*_]{0,2}\s*$",
+    r"|illustrations? by|photos? by|by|von|di|par|por|door|av)\s*:?\s+(?P<names>[^\d].*?)"
+    r"[*_]{0,2}\s*$",
     re.IGNORECASE,
 )
 _ROLE_BY_LABEL = {
@@ -27,8 +28,36 @@ _ROLE_BY_LABEL = {
     "reported by": "author",
     "words by": "author",
     "by": "author",
+    "von": "author",
+    "di": "author",
+    "par": "author",
+    "por": "author",
+    "door": "author",
+    "av": "author",
     "edited by": "editor",
 }
+# " | CEPR", " – The Site": what a page's <title> or a copied headline adds after the headline.
+_TITLE_SUFFIX = re.compile(r"^(?P<title>.+?)\s+(?P<separator>[|–—-]|::)\s+(?P<site>[^|–—]{2,40})$")
+
+
+def split_title_suffix(title: str, outlet: str | None) -> tuple[str, str | None]:
+    """The headline without a site-name suffix, and that site name when it was one.
+
+    A bar always separates a suffix ("Trade wars | CEPR"); a dash only when what follows is the
+    outlet already known, since "Ukraine – the view from Kyiv" is a headline.
+    """
+    match = _TITLE_SUFFIX.match(title.strip())
+    if not match:
+        return title, None
+    site = match["site"].strip()
+    known = outlet is not None and site.casefold() == outlet.strip().casefold()
+    if match["separator"] == "|" and len(site.split()) <= 5:
+        return match["title"].strip(), site
+    if known:
+        return match["title"].strip(), site
+    return title, None
+
+
 _VIEWING = re.compile(r"^\s*you are (?:currently )?viewing\s+(?P<title>.+)$", re.IGNORECASE)
 _META = re.compile(r"^\s*[•·\-*]\s*(?P<key>[A-Z][\w ]{0,30}?)\s*:\s*(?P<value>.*)$")
 _ATX_HEADING = re.compile(r"^\s{0,3}(?P<hashes>#{1,6})(?:\s+(?P<text>.*?))?\s*#*\s*$")
@@ -72,10 +101,10 @@ def _consume_header(
     title_from_heading = False
     while index < len(lines):
         text = lines[index].text.strip()
-        if not text or (_is_junk(text) and not text.startswith("#")):
+        if not text or (_is_junk(text) and lines[index].kind != "heading"):
             index += 1
             continue
-        if is_markdown and _IMAGE_LINE.match(text):
+        if lines[index].kind == "image" or (is_markdown and _IMAGE_LINE.match(text)):
             index += 1
             continue
         viewing = _VIEWING.match(text)
@@ -83,19 +112,17 @@ def _consume_header(
             viewing_title = viewing["title"].strip()
             index += 1
             continue
-        heading = _ATX_HEADING.match(text) if is_markdown else None
-        if heading:
-            heading_text = _strip_inline_markup(heading["text"] or "").strip()
+        if lines[index].kind == "heading":
+            heading_text = text
+            level = lines[index].level
             if not header.title:
-                if len(heading["hashes"]) == 1 or not _has_level_one_heading_ahead(
-                    lines[index + 1 :]
-                ):
+                if level == 1 or not _has_level_one_heading_ahead(lines[index + 1 :]):
                     header.title = heading_text
                     title_from_heading = True
                 else:
                     headings_before_title.append(heading_text)
             elif title_from_heading or heading_text.casefold() != header.title.casefold():
-                if len(heading["hashes"]) == 1 and front_title and not title_from_heading:
+                if level == 1 and front_title and not title_from_heading:
                     title_from_heading = True  # the body repeats the front-matter title
                 elif not header.standfirst:
                     header.standfirst = heading_text
@@ -133,7 +160,8 @@ def _consume_header(
                 header.title = viewing_title
                 break
             if not is_markdown or not _looks_like_body(text):
-                header.title = _strip_inline_markup(text).strip()
+                # Markdown and HTML lines are plain text already; plain text may carry tags.
+                header.title = text if is_markdown else _strip_inline_markup(text).strip()
                 index += 1
                 continue
         break
@@ -146,15 +174,13 @@ def _consume_header(
 
 def _has_level_one_heading_ahead(lines: list[_Line]) -> bool:
     for line in lines:
-        text = line.text.strip()
-        if not text:
+        if not line.text.strip():
             continue
-        heading = _ATX_HEADING.match(text)
-        if heading is None:
-            if _IMAGE_LINE.match(text):
+        if line.kind != "heading":
+            if line.kind == "image":
                 continue
             return False
-        if len(heading["hashes"]) == 1:
+        if line.level == 1:
             return True
     return False
 

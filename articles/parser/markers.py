@@ -1,6 +1,6 @@
 """Stage 6, markers: in-text citation markers and the references they point at."""
 
-# ruff: noqa: RUF001 -- curly quotes and dashes are the data being parsed.
+# ruff: noqa: RUF001, RUF002, RUF003 -- curly quotes and dashes are the data being parsed.
 from __future__ import annotations
 
 import re
@@ -9,6 +9,26 @@ from articles.parser.model import ParsedReference, _Paragraph
 from articles.parser.text import _surname
 
 _NUMBERED_MARKER = re.compile(r"\[(\d{1,3})\](?!\()")
+# "[1, 3]", "[2–4]", "[1-3, 7]": several numbered entries in one marker.
+_NUMBERED_GROUP = re.compile(r"\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})+)\](?!\()")
+# Superscript note numbers after a word or punctuation: "killed.¹²" is note 12.
+_SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUPERSCRIPT = re.compile(rf"(?<=[\w.,;:!?”\"’)])[{_SUPERSCRIPT_DIGITS}]+")
+_FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPT_DIGITS, "0123456789")
+
+
+def _group_numbers(group: str) -> list[str]:
+    """ "1, 3" -> ["1", "3"]; "2–4" -> ["2", "3", "4"] (a range of at most 50)."""
+    numbers: list[str] = []
+    for part in re.split(r"\s*,\s*", group):
+        bounds = re.split(r"\s*[–-]\s*", part)
+        if len(bounds) == 2 and 0 <= int(bounds[1]) - int(bounds[0]) <= 50:
+            numbers.extend(str(number) for number in range(int(bounds[0]), int(bounds[1]) + 1))
+        else:
+            numbers.extend(str(int(bound)) for bound in bounds)
+    return list(dict.fromkeys(numbers))
+
+
 _FOOTNOTE_MARKER = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 _PARENTHESIS = re.compile(r"\(([^()]{1,200})\)")
 _NAME_WORD = (
@@ -60,6 +80,14 @@ def _find_citations(
     found: list[tuple[int, int, str, str | None, str]] = []
     for match in _NUMBERED_MARKER.finditer(text):
         found.append((match.start(), match.end(), match.group(0), match.group(1), "numbered"))
+    for match in _NUMBERED_GROUP.finditer(text):
+        for number in _group_numbers(match.group(1)):
+            found.append((match.start(), match.end(), match.group(0), number, "numbered"))
+    if style in ("numbered", "unnumbered"):
+        # Only beside a numbered list: elsewhere "km²" is a unit, not a note.
+        for match in _SUPERSCRIPT.finditer(text):
+            number = str(int(match.group(0).translate(_FROM_SUPERSCRIPT)))
+            found.append((match.start(), match.end(), match.group(0), number, "numbered"))
     for match in _FOOTNOTE_MARKER.finditer(text):
         found.append((match.start(), match.end(), match.group(0), f"^{match.group(1)}", "footnote"))
     for match in _PARENTHESIS.finditer(text):

@@ -44,7 +44,8 @@ class ParsedReference:
 @dataclass(frozen=True)
 class ParsedCitation:
     label: str
-    reference_key: str
+    # None for a marker that points at no entry: kept, for an editor to resolve.
+    reference_key: str | None
     start: int
     end: int
     line: int
@@ -73,13 +74,46 @@ class ParsedArticle:
     citations: tuple[ParsedCitation, ...]
     sentences: tuple[ParsedSentence, ...]
     metadata: dict
-    warnings: tuple[str, ...]
+    warnings: tuple[ParseWarning, ...]
+    # ISO 639-1 code of the body's language ("en", "de"), or "" when it could not be told.
+    language: str = ""
+    format: str = "text"
 
 
-@dataclass
+class ParseWarning(str):
+    """A warning's text ("line 16: citation (Il Post) has no ..."), with its kind for counting.
+
+    A str, so a warning reads and compares as its message; `kind` groups warnings in summaries.
+    """
+
+    kind: str
+
+    def __new__(cls, message: str, kind: str = "other") -> ParseWarning:
+        warning = super().__new__(cls, message)
+        warning.kind = kind
+        return warning
+
+    def __reduce__(self) -> tuple:
+        return (ParseWarning, (str(self), self.kind))
+
+
+@dataclass(frozen=True)
+class Link:
+    """An inline link inside a line's text: text[start:end] links to url."""
+
+    start: int
+    end: int
+    url: str
+
+
+@dataclass(frozen=True)
 class _Line:
     number: int  # 1-based line in the source file
     text: str
+    # "text"; from Markdown and HTML also "heading", "item" (a list item), "image", "break".
+    kind: str = "text"
+    level: int = 0  # a heading's level, 1 to 6
+    links: tuple[Link, ...] = ()
 
 
 @dataclass
@@ -98,14 +132,21 @@ class _Paragraph:
     parts: list[str] = dataclasses.field(default_factory=list)
     length: int = 0
     starts: list[int] = dataclasses.field(default_factory=list)
+    # Inline links, with offsets into the paragraph's text.
+    links: list[Link] = dataclasses.field(default_factory=list)
 
-    def add(self, number: int, text: str) -> None:
+    def add(self, number: int, text: str, links: tuple[Link, ...] = ()) -> None:
         # Joined once at the end: adding to a growing string would copy it for every line.
         if self.parts:
             self.length += 1
         self.segments.append((number, self.length))
         self.starts.append(self.length)
         self.parts.append(text)
+        self.links.extend(
+            Link(self.length + link.start, self.length + link.end, link.url)
+            for link in links
+            if link.end <= len(text)
+        )
         self.length += len(text)
 
     @property

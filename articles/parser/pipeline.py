@@ -1,15 +1,18 @@
-"""`parse_article`: the stages in order, from text to a ParsedArticle."""
+"""`parse_article`: the stages in order, from text to a ParsedArticle.
+
+Lenient by design: an input is refused (ParseError) only when it is not an article at all —
+empty, no title, no body. Everything else parses, and what could not be read well is said in
+a warning that names the line (an unreadable reference entry, a marker without an entry,
+front matter that is not YAML). `ParseWarning.kind` groups them for summaries.
+"""
 
 from __future__ import annotations
 
 import bisect
+import re
+from urllib.parse import urlsplit
 
-from articles.parser.blocks import (
-    _blank_markdown_blocks,
-    _build_paragraphs,
-    _is_markdown,
-    _lift_footnotes,
-)
+from articles.parser.blocks import _build_paragraphs
 from articles.parser.decode import _normalize_newlines
 from articles.parser.formats import (
     _drop_script_and_style,
@@ -17,9 +20,13 @@ from articles.parser.formats import (
     _front_matter_date,
     _FrontMatter,
     _names_from,
-    _split_front_matter,
+    detect_format,
+    front_matter_metadata,
+    load_front_matter,
 )
-from articles.parser.header import _consume_header
+from articles.parser.header import _consume_header, split_title_suffix
+from articles.parser.html import html_document
+from articles.parser.markdown import markdown_document
 from articles.parser.markers import _find_citations
 from articles.parser.model import (
     Contributor,
@@ -28,93 +35,127 @@ from articles.parser.model import (
     ParsedReference,
     ParsedSentence,
     ParseError,
+    ParseWarning,
     _Line,
+    _Paragraph,
+    _RawEntry,
 )
 from articles.parser.references import (
+    _AUTHOR_YEAR_ENTRY,
     _parse_author_year_reference,
     _parse_reference,
-    _RawEntry,
     _split_reference_list,
 )
-from articles.parser.sentences import _split_sentences
-from articles.parser.text import _ODD_SPACES, _json_safe, _strip_trailing_junk
+from articles.parser.sentences import _split_sentences, detect_language
+from articles.parser.text import _ODD_SPACES, _strip_trailing_junk
+
+# Citation labels are stored in a column of this size; a longer linked text is not a marker.
+_LINK_LABEL_MAX_LENGTH = 300
 
 
 def parse_article(text: str, *, file_name: str) -> ParsedArticle:
     text = _normalize_newlines(text).lstrip("\ufeff")
     if not text.strip():
         raise ParseError("the file is empty")
-    # Plain-text exports of web pages carry <script> and <style> elements too.
-    text = _drop_script_and_style(text)
-    is_markdown = _is_markdown(text, file_name)
-    lines = [
-        _Line(number, line.translate(_ODD_SPACES).rstrip())
-        for number, line in enumerate(text.split("\n"), start=1)
-    ]
+    warnings: list[ParseWarning] = []
+    if "\x00" in text:
+        # PostgreSQL text cannot hold NUL; it is never part of what an author wrote.
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        warnings.append(ParseWarning(f"line {line}: NUL characters removed", "text"))
+        text = text.replace("\x00", "")
 
+    format_name = detect_format(text, file_name)
     front_matter = _FrontMatter({}, {})
-    if is_markdown:
-        front_matter, lines = _split_front_matter(lines)
-    front = front_matter.fields
-    metadata = _json_safe(front)
-    assert isinstance(metadata, dict)
-
-    footnote_entries: list[_RawEntry] = []
-    if is_markdown:
-        lines = _blank_markdown_blocks(lines)
-        lines, footnote_entries = _lift_footnotes(lines)
+    footnote_entries: tuple[_RawEntry, ...] = ()
+    page_fields: dict = {}
+    if format_name == "html":
+        page = html_document(text)
+        lines = list(page.lines)
+        page_fields = page.fields
+        warnings.extend(page.warnings)
+    else:
+        # Plain-text exports of web pages carry <script> and <style> elements too.
+        text = _drop_script_and_style(text)
+        if format_name == "markdown":
+            document = markdown_document(text)
+            front_matter, front_warnings = load_front_matter(
+                document.front_matter, document.front_matter_line
+            )
+            warnings.extend(front_warnings)
+            lines = list(document.lines)
+            footnote_entries = document.footnotes
+        else:
+            lines = [
+                _Line(number, line.translate(_ODD_SPACES).rstrip())
+                for number, line in enumerate(text.split("\n"), start=1)
+            ]
+    is_markdown = format_name != "text"
+    metadata, metadata_warnings = front_matter_metadata(front_matter)
+    warnings.extend(metadata_warnings)
+    front = metadata  # JSON-safe: no NULs, no NaN
 
     lines = _strip_trailing_junk(lines)
-    lines, raw_entries, style = _split_reference_list(lines)
+    lines, raw_entries, style, reference_warnings = _split_reference_list(lines)
+    warnings.extend(reference_warnings)
     lines = _strip_trailing_junk(lines)
     # A "References" heading with nothing after the list heading is not an article either.
     if not any(line.text.strip() for line in lines):
         raise ParseError("no title found")
 
-    front_title = str(_first_value(front, ["title"]) or "").strip()
+    front_title = str(
+        _first_value(front, ["title", "headline", "subject"]) or page_fields.get("title") or ""
+    ).strip()
     header, body_lines = _consume_header(lines, is_markdown, front_title)
     if not header.title:
         raise ParseError("no title found")
 
-    references: list[ParsedReference] = []
-    for entry in raw_entries:
-        if style == "author-year":
-            references.append(_parse_author_year_reference(entry))
-        else:
-            references.append(_parse_reference(entry, entry.number, entry.label))
-    for entry in footnote_entries:
-        references.append(_parse_reference(entry, entry.number, entry.label))
-    references_by_key: dict[str, ParsedReference] = {}
-    for reference in references:
-        if reference.key in references_by_key:
-            raise ParseError(
-                f"reference {reference.label or reference.key} appears twice in the list",
-                reference.line,
-            )
-        references_by_key[reference.key] = reference
-    numbered_keys = {entry.number for entry in raw_entries} if style == "numbered" else set()
+    references = _parse_references(
+        raw_entries=raw_entries,
+        footnote_entries=footnote_entries,
+        style=style,
+        warnings=warnings,
+    )
+    references_by_key = {reference.key: reference for reference in references}
+    numbered_keys = (
+        {entry.number for entry in raw_entries} if style in ("numbered", "unnumbered") else set()
+    )
 
     paragraphs = _build_paragraphs(body_lines, is_markdown)
+    language = page_fields.get("language") or _language_from(front) or ""
+    if not language:
+        language = detect_language(" ".join(paragraph.text for paragraph in paragraphs[:40]))
     body_parts: list[str] = []
     citations: list[ParsedCitation] = []
     sentences: list[ParsedSentence] = []
-    warnings: list[str] = []
     unlisted: dict[str, ParsedReference] = {}
+    links: dict[str, ParsedReference] = {}
     offset = 0
     for paragraph_index, paragraph in enumerate(paragraphs):
         paragraph_citation_start = len(citations)
-        for start, end, label, key, kind in _find_citations(paragraph, references_by_key, style):
+        found = _find_citations(paragraph, references_by_key, style)
+        found.extend(_link_citations(paragraph, links))
+        found.sort(key=lambda item: item[0])
+        for start, end, label, key, kind in found:
             line = paragraph.line_at(start)
-            if kind == "numbered":
-                if not numbered_keys:
-                    raise ParseError(
-                        f"marker {label} found but the article has no reference list", line
+            if kind == "numbered" and key not in numbered_keys:
+                where = "in the reference list" if numbered_keys else "(no reference list found)"
+                warnings.append(
+                    ParseWarning(
+                        f"line {line}: marker {label} has no entry {where};"
+                        " kept as an unresolved citation",
+                        "unresolved marker",
                     )
-                if key not in numbered_keys:
-                    raise ParseError(f"marker {label} has no entry in the reference list", line)
-            elif kind == "footnote":
-                if key not in references_by_key:
-                    raise ParseError(f"footnote marker {label} has no definition", line)
+                )
+                key = None
+            elif kind == "footnote" and key not in references_by_key:
+                warnings.append(
+                    ParseWarning(
+                        f"line {line}: footnote marker {label} has no definition;"
+                        " kept as an unresolved citation",
+                        "unresolved marker",
+                    )
+                )
+                key = None
             elif kind == "unlisted":
                 assert key is not None
                 if key not in unlisted:
@@ -134,10 +175,12 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
                         in_bibliography=False,
                     )
                 warnings.append(
-                    f"line {line}: citation {label} has no bibliography entry;"
-                    " kept as a source not in the bibliography"
+                    ParseWarning(
+                        f"line {line}: citation {label} has no bibliography entry;"
+                        " kept as a source not in the bibliography",
+                        "citation without entry",
+                    )
                 )
-            assert key is not None
             citations.append(
                 ParsedCitation(
                     label=label,
@@ -149,7 +192,7 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
             )
         # Citations are in text order: those of a sentence are a slice found by bisection.
         citation_starts = [citation.start for citation in citations[paragraph_citation_start:]]
-        for start, end in _split_sentences(paragraph.text):
+        for start, end in _split_sentences(paragraph.text, language):
             first = bisect.bisect_left(citation_starts, offset + start)
             last = bisect.bisect_left(citation_starts, offset + end)
             indexes = tuple(
@@ -171,35 +214,156 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
         raise ParseError("no article body found")
 
     contributors = list(header.contributors)
-    for key in ("author", "authors"):
+    for key in ("author", "authors", "creator"):
         value = _first_value(front, [key])
         if value is not None:
             contributors.extend(
                 Contributor("author", "author", name) for name in _names_from(value)
             )
+    if not contributors:
+        contributors.extend(
+            Contributor("author", "author", name) for name in page_fields.get("authors", ())
+        )
+    contributors = _unique_contributors(contributors)
     if header.metadata:
         metadata = {**header.metadata, **metadata}
+    if page_fields.get("metadata"):
+        metadata = {**page_fields["metadata"], **metadata}
 
     standfirst = str(
-        _first_value(front, ["standfirst", "subtitle", "description"]) or header.standfirst
+        _first_value(front, ["standfirst", "subtitle", "description", "summary"])
+        or header.standfirst
+        or page_fields.get("description")
+        or ""
     ).strip()
     kicker = str(_first_value(front, ["kicker"]) or header.kicker).strip()
     front_published, date_warnings = _front_matter_date(front_matter)
-    published = front_published or header.published
-    url_value = _first_value(front, ["url", "canonical_url"])
-    outlet_value = _first_value(front, ["outlet", "publisher", "site_name"])
+    published = front_published or page_fields.get("published") or header.published
+    url_value = (
+        _first_value(front, ["url", "canonical_url", "canonical", "link", "permalink"])
+        or page_fields.get("url")
+        or None
+    )
+    url = str(url_value).strip() if url_value else None
+    outlet_value = _first_value(front, ["outlet", "publisher", "site_name", "source"])
+    outlet = str(outlet_value).strip() if outlet_value else page_fields.get("outlet")
+    title, title_outlet = split_title_suffix(header.title, outlet)
+    outlet = outlet or title_outlet or _outlet_from_url(url)
     return ParsedArticle(
-        title=header.title,
+        title=title,
         kicker=kicker,
         standfirst=standfirst,
         contributors=tuple(contributors),
-        outlet=str(outlet_value).strip() if outlet_value else None,
+        outlet=outlet or None,
         published=published,
-        url=str(url_value).strip() if url_value else None,
+        url=url,
         body=body,
-        references=tuple(references) + tuple(unlisted.values()),
+        references=tuple(references) + tuple(unlisted.values()) + tuple(links.values()),
         citations=tuple(citations),
         sentences=tuple(sentences),
         metadata=metadata,
         warnings=tuple(date_warnings + warnings),
+        language=language,
+        format=format_name,
     )
+
+
+def _parse_references(
+    *,
+    raw_entries: list[_RawEntry],
+    footnote_entries: tuple[_RawEntry, ...],
+    style: str,
+    warnings: list[ParseWarning],
+) -> list[ParsedReference]:
+    references: list[ParsedReference] = []
+    for position, entry in enumerate(raw_entries):
+        if style == "author-year" and _AUTHOR_YEAR_ENTRY.match(entry.content):
+            references.append(_parse_author_year_reference(entry))
+        else:
+            # An entry that could not be read has no number: it gets a key of its own.
+            key = entry.number or f"entry-{position + 1}"
+            references.append(_parse_reference(entry, key, entry.label))
+    for entry in footnote_entries:
+        references.append(_parse_reference(entry, entry.number, entry.label))
+    unique: list[ParsedReference] = []
+    keys: set[str] = set()
+    for reference in references:
+        if reference.key in keys:
+            # Markers resolve to the first; the second is still stored, under a key of its own.
+            number = 2
+            while f"{reference.key}#{number}" in keys:
+                number += 1
+            warnings.append(
+                ParseWarning(
+                    f"line {reference.line}: reference {reference.label or reference.key}"
+                    " appears twice in the list; markers point at the first",
+                    "reference",
+                )
+            )
+            reference = ParsedReference(
+                **{**reference.__dict__, "key": f"{reference.key}#{number}"}
+            )
+        keys.add(reference.key)
+        unique.append(reference)
+    return unique
+
+
+def _link_citations(
+    paragraph: _Paragraph, links: dict[str, ParsedReference]
+) -> list[tuple[int, int, str, str, str]]:
+    """Inline links ("[the report](https://…)", <a href>) as citations of a Source at that URL."""
+    found = []
+    text = paragraph.text
+    for link in paragraph.links:
+        label = text[link.start : link.end]
+        if not label.strip() or len(label) > _LINK_LABEL_MAX_LENGTH:
+            continue
+        reference = links.get(link.url)
+        if reference is None:
+            reference = ParsedReference(
+                key=f"link:{len(links) + 1}",
+                label=label,
+                raw_text=link.url,
+                title="",
+                outlet=None,
+                authors=(),
+                published=None,
+                url=link.url,
+                line=paragraph.line_at(link.start),
+                in_bibliography=False,
+            )
+            links[link.url] = reference
+        found.append((link.start, link.end, label, reference.key, "link"))
+    return found
+
+
+def _unique_contributors(contributors: list[Contributor]) -> list[Contributor]:
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for contributor in contributors:
+        key = (contributor.role, contributor.name.casefold())
+        if key not in seen:
+            seen.add(key)
+            unique.append(contributor)
+    return unique
+
+
+def _language_from(front: dict) -> str:
+    value = _first_value(front, ["lang", "language", "locale", "inLanguage"])
+    if isinstance(value, str):
+        match = re.match(r"\s*([A-Za-z]{2})(?:[-_][A-Za-z]{2,4})?\s*$", value)
+        if match:
+            return match[1].casefold()
+    return ""
+
+
+def _outlet_from_url(url: str | None) -> str | None:
+    """The site's domain ("theconversation.com") when nothing names the publisher."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return None
+    host = host.removeprefix("www.")
+    return host or None

@@ -8,7 +8,7 @@ import re
 
 from articles.parser.dates import find_date
 from articles.parser.markers import _NUMBERED_MARKER
-from articles.parser.model import ParsedReference, ParseError, _Line, _RawEntry
+from articles.parser.model import ParsedReference, ParseWarning, _Line, _RawEntry
 from articles.parser.text import _split_names, _strip_trailing_junk, _surname
 
 # ---------------------------------------------------------------------------
@@ -23,10 +23,26 @@ _FOOTNOTE_DEFINITION = re.compile(r"^\s{0,3}\[\^(?P<name>[^\]\s]+)\]:\s*(?P<cont
 _AUTHOR_YEAR_ENTRY = re.compile(
     r"^(?P<authors>[A-Z][^()]{0,150}?)\s*\((?P<year>\d{4})[a-z]?(?:,\s*(?P<date>[^)]*))?\)\.\s*(?P<rest>\S.*)$"
 )
+# The reference list's heading in the languages articles usually come in; also written as a
+# bold line ("**Note**") or with a colon.
 _REFERENCES_HEADING = re.compile(
     r"^\s*(?:#{1,6}\s*)?[*_]{0,2}"
-    r"(?:references?|sources?|bibliography|notes|footnotes|citations|works cited)"
+    r"(?:references?|sources?(?:\s+and\s+notes)?|bibliography|notes(?:\s+and\s+references)?"
+    r"|end\s?notes|footnotes|citations|works\s+cited|literature(?:\s+cited)?"
+    r"|fonti|note|bibliografia|riferimenti(?:\s+bibliografici)?"
+    r"|quellen|einzelnachweise|anmerkungen|literatur|fußnoten|belege|quellenangaben"
+    r"|références|bibliographie|notes\s+et\s+références"
+    r"|fuentes|referencias|notas|bibliografía|referências|bronnen|noten)"
     r"[*_]{0,2}\s*:?\s*[*_]{0,2}\s*$",
+    re.IGNORECASE,
+)
+# Wikipedia's backlinks before an entry: "^", "^ a b c".
+_BACKLINKS = re.compile(r"^\s*\^(?:\s*[a-z]{1,2}\b(?![.\w]))*\s*")
+# When the reader fetched the page, not when it was published.
+_RETRIEVAL = re.compile(
+    r"(?:\b(?:retrieved|accessed|archived(?:\s+from\s+the\s+original)?|abgerufen(?:\s+am)?"
+    r"|consultato(?:\s+il)?|consulté\s+le|consultado(?:\s+el)?)\b(?:\s+(?:on|at|am))?"
+    r"\s*:?\s*[^.]*\.?)",
     re.IGNORECASE,
 )
 _URL = re.compile(r"https?://[^\s<>\"“”]+")
@@ -63,22 +79,28 @@ def _numbered_entry(line: _Line) -> _RawEntry | None:
     return _RawEntry(line.number, label, number, match["content"].strip(), line.text.strip())
 
 
-def _split_reference_list(lines: list[_Line]) -> tuple[list[_Line], list[_RawEntry], str]:
-    """Cut the reference list off the end; returns (remaining lines, entries, style)."""
+def _split_reference_list(
+    lines: list[_Line],
+) -> tuple[list[_Line], list[_RawEntry], str, list[ParseWarning]]:
+    """Cut the reference list off the end: (remaining lines, entries, style, warnings).
+
+    Style is "numbered" ("1.", "[1]", "1)"), "unnumbered" (one entry per line, in citation
+    order, as a Wikipedia list copied from the browser), "author-year" or "" (no list).
+    """
     heading_index = None
     for index in range(len(lines) - 1, -1, -1):
-        if _REFERENCES_HEADING.match(lines[index].text):
+        if _REFERENCES_HEADING.match(lines[index].text) and len(lines[index].text) < 60:
             heading_index = index
             break
     if heading_index is not None and heading_index > 0:
         region = lines[heading_index + 1 :]
-        style = (
-            "author-year"
-            if any(_AUTHOR_YEAR_ENTRY.match(line.text) for line in region)
-            and not any(_numbered_entry(line) for line in region)
-            else "numbered"
-        )
-        return lines[:heading_index], _collect_entries(region, style), style
+        numbered = any(_numbered_entry(line) for line in region)
+        if any(_AUTHOR_YEAR_ENTRY.match(line.text) for line in region) and not numbered:
+            style = "author-year"
+        else:
+            style = "numbered" if numbered else "unnumbered"
+        entries, warnings = _collect_entries(region, style)
+        return lines[:heading_index], entries, style, warnings
 
     # Without a heading: the list starts at the last entry numbered 0 or 1 (lists start there),
     # provided what follows looks like a list rather than a numbered list inside the prose.
@@ -97,7 +119,7 @@ def _split_reference_list(lines: list[_Line]) -> tuple[list[_Line], list[_RawEnt
                 break
             index, entry = previous_index, previous_entry
             previous_index -= 1
-        region = lines[index:]
+        region = _through_last_entry(lines[index:])
         entry_count = sum(1 for line in region if _numbered_entry(line))
         other_count = sum(
             1
@@ -118,7 +140,8 @@ def _split_reference_list(lines: list[_Line]) -> tuple[list[_Line], list[_RawEnt
             or find_date(found.content)
         ) * 2 > len(entries)
         if other_count <= max(1, entry_count // 3) and (cited or look_like_references):
-            return lines[:index], _collect_entries(region, "numbered"), "numbered"
+            collected, warnings = _collect_entries(lines[index:], "numbered")
+            return lines[:index], collected, "numbered", warnings
         break
 
     # Author-year bibliography: the trailing run of "Name (YYYY...). ..." lines.
@@ -132,36 +155,92 @@ def _split_reference_list(lines: list[_Line]) -> tuple[list[_Line], list[_RawEnt
             continue
         break
     if start < len(lines):
-        return lines[:start], _collect_entries(lines[start:], "author-year"), "author-year"
-    return lines, [], ""
+        entries, warnings = _collect_entries(lines[start:], "author-year")
+        return lines[:start], entries, "author-year", warnings
+    return lines, [], "", []
 
 
-def _collect_entries(region: list[_Line], style: str) -> list[_RawEntry]:
+def _through_last_entry(region: list[_Line]) -> list[_Line]:
+    """The region up to its last numbered entry and that entry's continuation lines."""
+    last = max((i for i, line in enumerate(region) if _numbered_entry(line)), default=-1)
+    end = last + 1
+    while end < len(region) and (
+        not region[end].text.strip() or _CONTINUATION.match(region[end].text)
+    ):
+        end += 1
+    return region[:end]
+
+
+def _collect_entries(region: list[_Line], style: str) -> tuple[list[_RawEntry], list[ParseWarning]]:
+    """The entries of a reference list; a line that is none is kept, with a warning."""
     entries: list[_RawEntry] = []
-    for line in _strip_trailing_junk(region):
+    warnings: list[ParseWarning] = []
+    region = _strip_trailing_junk(region)
+    if style == "numbered":
+        kept = _through_last_entry(region)
+        dropped = [line for line in region[len(kept) :] if line.text.strip()]
+        if dropped:
+            warnings.append(
+                ParseWarning(
+                    f"line {dropped[0].number}: {len(dropped)} line(s) after the last numbered"
+                    " reference were taken for the site's footer and left out",
+                    "footer",
+                )
+            )
+        region = kept
+    for line in region:
         text = line.text
         if not text.strip():
             continue
+        if line.kind == "heading":
+            # "External links", "Further reading": the list is over.
+            break
         if style == "numbered":
             entry = _numbered_entry(line)
             if entry is not None:
                 if not entry.content:
-                    raise ParseError(f"reference {entry.label} is empty", line.number)
+                    warnings.append(
+                        ParseWarning(
+                            f"line {line.number}: reference {entry.label} is empty; left out",
+                            "reference",
+                        )
+                    )
+                    continue
                 entries.append(entry)
                 continue
-        elif _AUTHOR_YEAR_ENTRY.match(text.strip()):
-            entries.append(_RawEntry(line.number, "", "", text.strip(), text.strip()))
+        elif style == "author-year":
+            if _AUTHOR_YEAR_ENTRY.match(text.strip()):
+                entries.append(_RawEntry(line.number, "", "", text.strip(), text.strip()))
+                continue
+        else:
+            # One entry per line, numbered in the order of the list as the markers count.
+            number = str(len(entries) + 1)
+            entries.append(_RawEntry(line.number, "", number, text.strip(), text.strip()))
             continue
-        if entries and _CONTINUATION.match(text):
+        if entries and (_CONTINUATION.match(text) or style == "numbered"):
             previous = entries[-1]
             previous.content = f"{previous.content} {text.strip()}"
             previous.raw_text = f"{previous.raw_text} {text.strip()}"
+            if not _CONTINUATION.match(text):
+                warnings.append(
+                    ParseWarning(
+                        f"line {line.number}: line in the reference list is not a reference"
+                        f" entry: {text.strip()[:60]!r}; kept as part of entry"
+                        f" {previous.label or previous.number}",
+                        "reference",
+                    )
+                )
             continue
-        raise ParseError(
-            f"line in the reference list is not a reference entry: {text.strip()[:60]!r}",
-            line.number,
+        # An entry the parser cannot read is still an entry: its raw text is kept.
+        entries.append(_RawEntry(line.number, "", "", text.strip(), text.strip()))
+        warnings.append(
+            ParseWarning(
+                f"line {line.number}: reference entry not understood: {text.strip()[:60]!r};"
+                " kept with its raw text",
+                "reference",
+            )
         )
-    return entries
+    return entries, warnings
 
 
 def _strip_title_quotes(title: str) -> str:
@@ -173,6 +252,8 @@ def _parse_free_reference(
     content: str,
 ) -> tuple[str, str | None, tuple[str, ...], datetime.date | None, str | None]:
     """Title, outlet, authors, date and URL of a numbered or footnote entry."""
+    content = _BACKLINKS.sub("", content)
+    content = _RETRIEVAL.sub(" ", content).strip()
     url_match = _URL.search(content)
     url = url_match.group(0).rstrip(".,;)>") if url_match else None
     without_url = _URL.sub(" ", content) if url_match else content

@@ -7,8 +7,45 @@ import bisect
 import re
 
 import pysbd
+from pysbd.languages import LANGUAGE_CODES
 
 _SEGMENTER = pysbd.Segmenter(language="en", clean=False)
+_SEGMENTERS: dict[str, pysbd.Segmenter] = {"en": _SEGMENTER}
+
+
+def _segmenter(language: str) -> pysbd.Segmenter:
+    """pysbd's rules for the language (abbreviations, "am 20. Mai"), English when it has none."""
+    if language not in _SEGMENTERS:
+        if language in LANGUAGE_CODES:
+            _SEGMENTERS[language] = pysbd.Segmenter(language=language, clean=False)
+        else:
+            return _SEGMENTER
+    return _SEGMENTERS[language]
+
+
+_IDENTIFIER = None
+# Below this probability the guess is not worth storing: search then uses `simple`.
+_LANGUAGE_CONFIDENCE = 0.8
+_LANGUAGE_SAMPLE = 5000
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of the text's language, or "" when the text is too short or unclear.
+
+    py3langid ships its model inside the package: nothing is downloaded, and the model is
+    loaded once, on first use.
+    """
+    global _IDENTIFIER
+    sample = text[:_LANGUAGE_SAMPLE]
+    if len(re.findall(r"\w+", sample)) < 4:
+        return ""
+    if _IDENTIFIER is None:
+        from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+        _IDENTIFIER = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
+    language, probability = _IDENTIFIER.classify(sample)
+    return str(language) if probability >= _LANGUAGE_CONFIDENCE else ""
+
 
 # pysbd's time grows with the square of the text it is given (5 000 sentences in one
 # paragraph took minutes), so a long paragraph is cut into chunks of at most this many
@@ -75,13 +112,14 @@ def _last_boundary(boundaries: list[int], start: int, limit: int) -> int | None:
     return boundaries[index] if index >= 0 and boundaries[index] > start else None
 
 
-def _segment(text: str) -> list[tuple[int, int]]:
+def _segment(text: str, language: str = "en") -> list[tuple[int, int]]:
     """pysbd's sentence spans in text, found chunk by chunk."""
     spans: list[tuple[int, int]] = []
+    segmenter = _segmenter(language)
     for chunk_start, chunk_end in _sentence_chunks(text):
         chunk = text[chunk_start:chunk_end]
         cursor = 0
-        for piece in _SEGMENTER.segment(chunk):
+        for piece in segmenter.segment(chunk):
             stripped = piece.strip()
             if not stripped:
                 continue
@@ -96,26 +134,33 @@ def _segment(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_MARKER = re.compile(r"\[\^?[\w-]+\]")
+_MARKER = re.compile(r"\[\^?[\w-]+(?:\s*[,–]\s*[\w-]+)*\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 
 
-def _split_sentences(original: str) -> list[tuple[int, int]]:
+def _split_sentences(original: str, language: str = "en") -> list[tuple[int, int]]:
     """Sentence spans of one paragraph, citation markers included.
 
     Markers are removed before pysbd sees the text: it does not split "on May 22.[0] Russia"
     (a number before the period plus a bracket), but does split "on May 22. Russia". Each span
     is mapped back to the original text and extended over the markers that follow it.
     """
-    kept_positions: list[int] = []
-    previous_end = 0
-    for match in _MARKER.finditer(original):
-        kept_positions.extend(range(previous_end, match.start()))
-        previous_end = match.end()
-    kept_positions.extend(range(previous_end, len(original)))
-    text = "".join(original[position] for position in kept_positions)
+    markers = list(_MARKER.finditer(original))
+    if markers:
+        kept_positions: list[int] | range = []
+        pieces = []
+        previous_end = 0
+        for match in markers:
+            kept_positions.extend(range(previous_end, match.start()))
+            pieces.append(original[previous_end : match.start()])
+            previous_end = match.end()
+        kept_positions.extend(range(previous_end, len(original)))
+        pieces.append(original[previous_end:])
+        text = "".join(pieces)
+    else:
+        kept_positions, text = range(len(original)), original
 
     spans: list[tuple[int, int]] = []
-    for start, end in _segment(text):
+    for start, end in _segment(text, language):
         original_start, original_end = kept_positions[start], kept_positions[end - 1] + 1
         if re.search(r"\w", text[start:end]):
             spans.append((original_start, original_end))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import math
 import re
 
 from articles.parser.model import _Line
@@ -13,14 +14,42 @@ from articles.parser.model import _Line
 _ODD_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\t": " "})
 
 
-def _json_safe(value: object) -> object:
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACE_RUNS = re.compile(r"\s+")
+
+
+def clean_inline_text(text: str) -> str:
+    """Inline text as the body stores it: odd spaces and newlines as one space, no NULs."""
+    text = _CONTROL_CHARACTERS.sub("", text.translate(_ODD_SPACES))
+    return _SPACE_RUNS.sub(" ", text)
+
+
+def _json_safe(value: object, problems: list[str] | None = None) -> object:
+    """The value as JSON can store it; what had to change is added to `problems`.
+
+    PostgreSQL's jsonb has no NaN or infinity and its text no NUL: those become text (a
+    number) or are removed (a NUL), so one odd value never fails the article.
+    """
+    if problems is None:
+        problems = []
     if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
         return value.isoformat()
     if isinstance(value, dict):
-        return {str(key): _json_safe(item) for key, item in value.items()}
+        return {
+            _json_safe(str(key), problems): _json_safe(item, problems)
+            for key, item in value.items()
+        }
     if isinstance(value, (list, tuple, set)):
-        return [_json_safe(item) for item in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
+        return [_json_safe(item, problems) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        problems.append(f"{value} is not a number JSON can hold; kept as text")
+        return str(value)
+    if isinstance(value, str):
+        if "\x00" in value:
+            problems.append("a NUL character was removed")
+            return value.replace("\x00", "")
+        return value
+    if value is None or isinstance(value, (int, float, bool)):
         return value
     return str(value)
 

@@ -83,25 +83,63 @@ def test_a_verdict_and_editor_evidence_survive_reimports(seed_paths: dict[str, P
     assert kept.ordinal == 3
     assert Evidence.objects.filter(pk=supporting.pk, added_by=editor).exists()
 
-    assert not Claim.objects.filter(pk=edited.pk).exists()
-    replacement = Claim.objects.get(ordinal=5)
-    assert replacement.text.startswith("In an edited version, ")
-    assert replacement.status == Claim.Status.UNREVIEWED
+    # The edited sentence is the same claim (a close match in the same place): it keeps its
+    # verdict, now on the new text, with the change on record.
+    carried = Claim.objects.get(pk=edited.pk)
+    assert carried.ordinal == 5
+    assert carried.text.startswith("In an edited version, ")
+    assert carried.status == Claim.Status.SUPPORTED
+    assert carried.reviewed_by == editor
     assert Claim.objects.count() == len(claims)
-    assert outcome.counts["claims_created"] == 1
-    assert outcome.counts["claims_removed"] == 1
+    assert outcome.counts["claims_created"] == 0
+    assert outcome.counts["claims_removed"] == 0
+    assert outcome.counts["claims_carried"] == 1
     # Claims before the edit stay put; those after it only move along the body.
     assert outcome.counts["claims_unchanged"] == 5
-    assert outcome.counts["claims_updated"] == len(claims) - 6
+    assert outcome.counts["claims_updated"] == len(claims) - 5
     # The edited sentence keeps the article's own citation as evidence.
-    assert replacement.evidence.filter(stance=Evidence.Stance.CITED).exists()
-    assert any(
-        "sentence 6 is no longer in the article" in warning and "Supported" in warning
-        for warning in outcome.warnings
-    )
-    deletion = Claim.history.get(id=edited.pk, history_type="-")
-    assert deletion.status == Claim.Status.SUPPORTED
-    assert deletion.history_change_reason == f"import {FILE_NAME}"
+    assert carried.evidence.filter(stance=Evidence.Stance.CITED).exists()
+    assert outcome.warnings == []
+    change = Claim.history.filter(id=edited.pk).latest()
+    assert change.text.startswith("In an edited version, ")
+    assert change.history_change_reason == f"import {FILE_NAME}"
+    assert change.prev_record.text == edited.text
+
+
+def test_a_reviewed_claim_whose_sentence_is_gone_needs_force_then_is_withdrawn(
+    seed_paths: dict[str, Path],
+) -> None:
+    data = seed_paths["000"].read_bytes()
+    article_import_file(file_name=FILE_NAME, data=data)
+    editor = EditorFactory()
+    gone = Claim.objects.get(ordinal=8)
+    give_verdict(gone, editor, status=Claim.Status.FALSE)
+    evidence = EvidenceFactory(claim=gone, source=SourceFactory(), added_by=editor)
+    before = row_counts()
+    changed = replace_once(data, gone.text, "")
+
+    refused = article_import_file(file_name=FILE_NAME, data=changed)
+
+    assert refused.status == "needs_force" and refused.failed
+    assert [claim.pk for claim in refused.withdrawn] == [gone.pk]
+    assert "would withdraw 1 reviewed claim" in refused.error
+    assert row_counts() == before
+
+    outcome = article_import_file(file_name=FILE_NAME, data=changed, force=True)
+
+    assert outcome.status == "updated", outcome.error
+    gone.refresh_from_db()
+    assert gone.withdrawn_at is not None
+    assert gone.status == Claim.Status.FALSE and gone.reviewed_by == editor
+    assert Evidence.objects.filter(pk=evidence.pk).exists()
+    assert outcome.counts["claims_withdrawn"] == 1
+    assert [claim.pk for claim in outcome.withdrawn] == [gone.pk]
+    assert any("claim was withdrawn" in warning for warning in outcome.warnings)
+    assert gone not in Claim.objects.current()
+    assert list(Claim.objects.withdrawn()) == [gone]
+    # The current claims are numbered without a gap; the withdrawn one stepped aside.
+    ordinals = list(Claim.objects.current().order_by("ordinal").values_list("ordinal", flat=True))
+    assert ordinals == list(range(len(ordinals)))
 
 
 def test_a_new_opening_sentence_shifts_every_claim_and_keeps_verdicts(

@@ -40,7 +40,7 @@ def assert_offsets_are_consistent(article: ParsedArticle) -> None:
             assert sentence.start <= citation.start and citation.end <= sentence.end
     for citation in article.citations:
         assert article.body[citation.start : citation.end] == citation.label
-    keys = {reference.key for reference in article.references}
+    keys = {reference.key for reference in article.references} | {None}
     assert all(citation.reference_key in keys for citation in article.citations)
     attached = sorted(
         index for sentence in article.sentences for index in sentence.citation_indexes
@@ -422,12 +422,15 @@ def test_front_matter_single_author_string_and_other_keys() -> None:
     assert article.title == "T" and article.body == "Body sentence here."
 
 
-def test_malformed_front_matter_names_the_line() -> None:
-    text = "---\ntitle: ok\nauthor: [unclosed\n---\nBody.\n"
-    with pytest.raises(ParseError) as caught:
-        parse_markdown(text)
-    assert caught.value.line is not None and 3 <= caught.value.line <= 5
-    assert "front matter" in caught.value.message
+def test_malformed_front_matter_is_left_out_with_a_warning_naming_the_line() -> None:
+    # Lenient (issue 7): front matter that is not YAML does not cost the article.
+    text = "---\ntitle: ok\nauthor: [unclosed\n---\n# Title\n\nBody sentence here.\n"
+    article = parse_markdown(text)
+    (warning,) = article.warnings
+    line = int(warning.split(":")[0].removeprefix("line "))
+    assert 3 <= line <= 5
+    assert "front matter is not valid YAML" in warning and warning.kind == "front matter"
+    assert article.title == "Title" and article.body == "Body sentence here."
 
 
 # ---------------------------------------------------------------------------
@@ -463,11 +466,14 @@ def test_footnotes_become_references_and_citations() -> None:
     assert_offsets_are_consistent(article)
 
 
-def test_footnote_marker_without_definition_is_an_error() -> None:
-    with pytest.raises(ParseError) as caught:
-        parse_markdown("# T\n\nFirst sentence.\n\nSecond one.[^9]\n")
-    assert caught.value.line == 5
-    assert "[^9]" in caught.value.message
+def test_footnote_marker_without_definition_is_kept_unresolved_with_a_warning() -> None:
+    article = parse_markdown("# T\n\nFirst sentence.\n\nSecond one.[^9]\n")
+    (citation,) = article.citations
+    assert (citation.label, citation.reference_key, citation.line) == ("[^9]", None, 5)
+    assert article.warnings == (
+        "line 5: footnote marker [^9] has no definition; kept as an unresolved citation",
+    )
+    assert article.warnings[0].kind == "unresolved marker"
 
 
 def test_inline_html_and_markdown_markup_are_stripped() -> None:
@@ -590,35 +596,40 @@ def test_parenthesis_numbered_list() -> None:
     assert article.references[0].outlet == "Outlet"
 
 
-def test_marker_without_entry_is_an_error_naming_the_line() -> None:
+def test_marker_without_entry_is_kept_unresolved_with_a_warning_naming_the_line() -> None:
     text = "Title\n\nOne claim.[0]\n\nAnother claim.[12]\n\n0. “Title” Outlet, 25 May. 2023,\n\n1. “Other” Outlet, 25 May. 2023,\n"
-    with pytest.raises(ParseError) as caught:
-        parse_article(text, file_name="a.txt")
-    assert str(caught.value) == "line 5: marker [12] has no entry in the reference list"
+    article = parse_article(text, file_name="a.txt")
+    assert article.warnings == (
+        "line 5: marker [12] has no entry in the reference list; kept as an unresolved citation",
+    )
+    assert [citation.reference_key for citation in article.citations] == ["0", None]
+    assert article.sentences[1].citation_indexes == (1,)
 
 
-def test_marker_without_any_reference_list_is_an_error() -> None:
-    with pytest.raises(ParseError) as caught:
-        parse_article("Title\n\nOne claim.[3] Another claim.\n", file_name="a.txt")
-    assert caught.value.line == 3
-    assert "[3]" in caught.value.message
+def test_marker_without_any_reference_list_is_kept_unresolved() -> None:
+    article = parse_article("Title\n\nOne claim.[3] Another claim.\n", file_name="a.txt")
+    (warning,) = article.warnings
+    assert warning.startswith("line 3: marker [3] has no entry")
+    assert article.citations[0].reference_key is None
 
 
-def test_empty_numbered_entry_is_an_error() -> None:
+def test_empty_numbered_entry_is_left_out_with_a_warning() -> None:
     text = "Title\n\nOne claim.[1]\n\n1. “Title” Outlet, 25 May. 2023,\n2. “Other” Outlet, 25 May. 2023,\n3. \n"
-    with pytest.raises(ParseError) as caught:
-        parse_article(text, file_name="a.txt")
-    assert caught.value.line == 7
+    article = parse_article(text, file_name="a.txt")
+    assert article.warnings == ("line 7: reference 3. is empty; left out",)
+    assert [reference.key for reference in article.references] == ["1", "2"]
 
 
-def test_stray_line_inside_the_reference_list_is_an_error() -> None:
+def test_stray_line_inside_the_reference_list_stays_with_its_entry_and_warns() -> None:
     text = (
         "Title\n\nOne claim.[1]\n\n1. “Title” Outlet, 25 May. 2023,\n2. “Other” Outlet, 25 May. 2023,\n"
         "this line is not an entry\n3. “Third” Outlet, 25 May. 2023,\n4. “Fourth” Outlet, 25 May. 2023,\n"
     )
-    with pytest.raises(ParseError) as caught:
-        parse_article(text, file_name="a.txt")
-    assert caught.value.line == 7
+    article = parse_article(text, file_name="a.txt")
+    (warning,) = article.warnings
+    assert warning.startswith("line 7: line in the reference list is not a reference entry")
+    assert [reference.key for reference in article.references] == ["1", "2", "3", "4"]
+    assert article.references[1].raw_text.endswith("this line is not an entry")
 
 
 def test_references_heading_starts_the_list() -> None:
@@ -757,10 +768,11 @@ def test_it_takes_the_next_date_key_when_the_preferred_one_is_impossible() -> No
 def test_it_reports_unreadable_front_matter_values_naming_the_line(
     field: str, line: int, problem: str
 ) -> None:
-    with pytest.raises(ParseError) as caught:
-        parse_markdown(f"---\ntitle: T\n{field}\n---\nBody sentence here.\n")
-    assert caught.value.line == line
-    assert caught.value.message == f"front matter is not valid YAML: {problem}"
+    article = parse_markdown(f"---\ntitle: T\n{field}\n---\n# T\n\nBody sentence here.\n")
+    assert article.warnings == (
+        f"line {line}: front matter is not valid YAML: {problem}; its fields were left out",
+    )
+    assert article.body == "Body sentence here."
 
 
 def test_it_keeps_an_unreadable_timestamp_tag_as_text() -> None:

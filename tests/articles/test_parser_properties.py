@@ -59,6 +59,7 @@ def assert_consistent(article) -> None:
             assert 0 <= index < len(article.citations)
     keys = {reference.key for reference in article.references}
     assert len(keys) == len(article.references)
+    keys.add(None)  # an unresolved marker points at no reference
     for citation in article.citations:
         assert body[citation.start : citation.end] == citation.label
         assert citation.reference_key in keys

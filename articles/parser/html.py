@@ -1,0 +1,508 @@
+# ruff: noqa: RUF001 -- curly quotes and dashes are the data being parsed.
+"""Stage 2c, HTML: a saved web page through lxml, as typed, numbered lines plus page metadata.
+
+lxml (libxml2's HTML parser) reads the page, broken markup included. The page's metadata
+comes from JSON-LD (`NewsArticle`: headline, author, datePublished, publisher), `<meta>` tags
+(Open Graph, `article:*`, `author`, `description`) and `<link rel=canonical>`. The main
+content is the `<article>` (or `<main>`, or the element holding most paragraph text), with
+page furniture removed by the rules below: navigation, share and subscribe boxes, related
+links, cookie notices, captions, comments, scripts. What is left becomes lines the other
+stages read like any article's, each with its line in the file and its links.
+
+Why lxml and our rules rather than trafilatura: trafilatura drops reference lists, footnote
+markers and headings that the later stages need to see as such, and returns text without the
+links' positions, which inline-link sources need; measured on the corpus pages, see the commit.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+import lxml.html
+from lxml import etree
+
+from articles.parser.dates import parse_date
+from articles.parser.model import Link, ParseWarning, _Line
+from articles.parser.text import clean_inline_text
+
+_DROP_TAGS = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "footer",
+    "aside",
+    "form",
+    "button",
+    "select",
+    "svg",
+    "canvas",
+    "iframe",
+    "object",
+    "embed",
+    "figure",
+    "figcaption",
+    "picture",
+    "video",
+    "audio",
+    "map",
+    "dialog",
+    "menu",
+}
+# class or id words of page furniture. Matched as whole words of the attribute.
+_FURNITURE = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|breadcrumbs?|share|sharing|social|related"
+    r"|newsletter|subscribe|subscription|signup|cookie|cookies|consent|gdpr|comments?"
+    r"|advert|advertisement|ads?|promo|sponsor|sidebar|footer|masthead|site-header|banner"
+    r"|popup|modal|paywall|toolbar|byline-share|tags|tag-list|author-bio|caption|credit"
+    r"|mw-editsection|navbox|catlinks|printfooter|mw-jump-link|noprint|hatnote|infobox"
+    r"|toc|metadata|mbox|ambox|reflist-edit)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+_BLOCK_TAGS = {
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "blockquote",
+    "dd",
+    "dt",
+    "pre",
+    "td",
+    "th",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "tr",
+    "tbody",
+    "thead",
+    "hr",
+    "address",
+}
+_SKIP_CONTENT = {"pre", "table"}
+_NOTE_NUMBER = re.compile(r"\[?\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\]?")
+
+
+@dataclass(frozen=True)
+class HtmlDocument:
+    lines: tuple[_Line, ...]
+    # title, url, outlet, published, authors, description, language, metadata (for the page)
+    fields: dict
+    warnings: tuple[ParseWarning, ...]
+
+
+def html_document(text: str) -> HtmlDocument:
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return HtmlDocument((), {}, ())
+    warnings: list[ParseWarning] = []
+    fields = _page_fields(root, warnings)
+    for element in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
+        _remove(element)
+    content = _main_content(root)
+    lines: list[_Line] = []
+    title = fields.get("title")
+    if title and not _has_heading(content, title):
+        # The headline sits outside the article element on many sites: put it first.
+        lines.append(_Line(0, title, kind="heading", level=1))
+    _BlockWriter(lines).walk(content)
+    return HtmlDocument(tuple(lines), fields, tuple(warnings))
+
+
+def _remove(element: etree._Element) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    # The tail is text after the element, not inside it: keep it.
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _is_furniture(element: etree._Element) -> bool:
+    if not isinstance(element.tag, str):
+        return True
+    tag = element.tag.lower()
+    if tag in _DROP_TAGS:
+        return True
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return True
+    role = (element.get("role") or "").lower()
+    if role in ("navigation", "banner", "contentinfo", "complementary", "search", "dialog"):
+        return True
+    words = f"{element.get('class') or ''} {element.get('id') or ''}"
+    if tag in ("body", "html", "article", "main"):
+        return False
+    # Reference lists are content here, even in a "references" block of a footer-ish name.
+    if re.search(r"reflist|references|footnotes|endnotes|notes", words, re.IGNORECASE):
+        return False
+    return bool(_FURNITURE.search(words))
+
+
+def _main_content(root: etree._Element) -> etree._Element:
+    body = root.find("body")
+    if body is None:
+        body = root
+    for element in list(body.iter()):
+        if element is not body and _is_furniture(element) and element.getparent() is not None:
+            _remove(element)
+    candidates = list(body.iter("article", "main"))
+    candidates += [
+        element for element in body.iter() if (element.get("role") or "").lower() == "main"
+    ]
+    scored = [(_paragraph_text_length(element), element) for element in candidates]
+    scored = [(score, element) for score, element in scored if score > 200]
+    if scored:
+        return max(scored, key=lambda item: item[0])[1]
+    # No semantic element: the parent of the most paragraph text.
+    parents: dict[etree._Element, int] = {}
+    for paragraph in body.iter("p"):
+        parent = paragraph.getparent()
+        if parent is not None:
+            parents[parent] = parents.get(parent, 0) + len(paragraph.text_content())
+    if parents:
+        best = max(parents.items(), key=lambda item: item[1])[0]
+        # Headings and the reference list usually sit beside the paragraphs' container.
+        return best.getparent() if best.getparent() is not None and best is not body else best
+    return body
+
+
+def _paragraph_text_length(element: etree._Element) -> int:
+    return sum(len(paragraph.text_content()) for paragraph in element.iter("p"))
+
+
+def _has_heading(content: etree._Element, title: str) -> bool:
+    folded = title.casefold().strip()
+    for heading in content.iter("h1", "h2"):
+        text = clean_inline_text(heading.text_content()).strip().casefold()
+        if text and (text == folded or folded.startswith(text)):
+            return True
+    return False
+
+
+class _BlockWriter:
+    """Walks the content element, writing one line per block, its links beside it."""
+
+    def __init__(self, lines: list[_Line]) -> None:
+        self.lines = lines
+        self._parts: list[str] = []
+        self._length = 0
+        self._links: list[Link] = []
+        self._line = 0
+        self._kind = "text"
+        self._level = 0
+
+    def walk(self, element: etree._Element) -> None:
+        self._block(element)
+        self._flush()
+
+    def _block(self, element: etree._Element) -> None:
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if tag in _SKIP_CONTENT or tag == "hr":
+            self._flush()
+            self.lines.append(_Line(element.sourceline or 0, "", kind="break"))
+            return
+        if tag in ("ol", "ul"):
+            self._flush()
+            number = _int(element.get("start"), 1)
+            for child in element:
+                if isinstance(child.tag, str) and child.tag.lower() == "li":
+                    prefix = f"{number}. " if tag == "ol" else ""
+                    self._start(child, "item", 0, prefix)
+                    self._inline_children(child)
+                    self._flush()
+                    number += 1
+                elif isinstance(child.tag, str):
+                    self._block(child)
+            return
+        if re.fullmatch(r"h[1-6]", tag):
+            self._flush()
+            self._start(element, "heading", int(tag[1]))
+            self._inline_children(element)
+            self._flush()
+            self.lines.append(_Line(element.sourceline or 0, "", kind="break"))
+            return
+        if tag in ("p", "blockquote", "dd", "dt", "address", "li"):
+            self._flush()
+            self._start(element, "quote" if tag == "blockquote" else "text")
+            self._inline_children(element)
+            self._flush()
+            self.lines.append(_Line(element.sourceline or 0, "", kind="break"))
+            return
+        # A container: its own loose text is a block of its own, then its children.
+        self._start(element, "text")
+        self._text(element.text)
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag.lower() in _BLOCK_TAGS:
+                self._flush()
+                self._block(child)
+                self._start(child, "text")
+            else:
+                self._inline(child)
+            self._text(child.tail)
+        self._flush()
+
+    def _start(self, element: etree._Element, kind: str, level: int = 0, prefix: str = "") -> None:
+        if self._parts:
+            return
+        self._line = element.sourceline or 0
+        self._kind = kind
+        self._level = level
+        if prefix:
+            self._parts.append(prefix)
+            self._length = len(prefix)
+
+    def _inline_children(self, element: etree._Element) -> None:
+        self._text(element.text)
+        for child in element:
+            if not isinstance(child.tag, str):
+                self._text(child.tail)
+                continue
+            tag = child.tag.lower()
+            if (
+                tag in ("p", "div", "blockquote", "ul", "ol", "table", "pre")
+                and self._kind != "heading"
+            ):
+                # A block inside a list item or quote: its own line.
+                self._flush()
+                self._block(child)
+                self._start(child, "text")
+            else:
+                self._inline(child)
+            self._text(child.tail)
+
+    def _inline(self, element: etree._Element) -> None:
+        tag = element.tag.lower()
+        if tag == "br":
+            self._text(" ")
+            return
+        if tag in ("img", "wbr"):
+            return
+        if tag == "sup":
+            text = clean_inline_text(element.text_content()).strip()
+            if _NOTE_NUMBER.fullmatch(text):
+                self._text(f"[{text.strip('[]')}]")
+                return
+        start = self._length
+        self._text(element.text)
+        for child in element:
+            if isinstance(child.tag, str):
+                self._inline(child)
+            self._text(child.tail)
+        if tag == "a":
+            href = (element.get("href") or "").strip()
+            text = "".join(self._parts)
+            while start < self._length and text[start] == " ":
+                start += 1
+            end = self._length
+            while end > start and text[end - 1] == " ":
+                end -= 1
+            if end > start and href.startswith(("http://", "https://")):
+                self._links.append(Link(start, end, href))
+
+    def _text(self, text: str | None) -> None:
+        if not text:
+            return
+        text = clean_inline_text(text)
+        if not self._parts or "".join(self._parts[-1:]).endswith(" "):
+            text = text.lstrip(" ")
+        if text:
+            self._parts.append(text)
+            self._length += len(text)
+
+    def _flush(self) -> None:
+        text = "".join(self._parts)
+        stripped = text.strip()
+        if stripped:
+            lead = len(text) - len(text.lstrip())
+            links = tuple(
+                Link(link.start - lead, link.end - lead, link.url)
+                for link in self._links
+                if link.start >= lead and link.end - lead <= len(stripped)
+            )
+            self.lines.append(
+                _Line(self._line, stripped, kind=self._kind, level=self._level, links=links)
+            )
+        self._parts, self._length, self._links = [], 0, []
+        self._kind, self._level = "text", 0
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+# ---------------------------------------------------------------------------
+# Page metadata
+# ---------------------------------------------------------------------------
+
+_ARTICLE_TYPES = {
+    "article",
+    "newsarticle",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "blogposting",
+    "scholarlyarticle",
+    "report",
+    "techarticle",
+    "webpage",
+}
+
+
+def _page_fields(root: etree._Element, warnings: list[ParseWarning]) -> dict:
+    meta: dict[str, str] = {}
+    for element in root.iter("meta"):
+        name = (element.get("property") or element.get("name") or "").strip().casefold()
+        content = clean_inline_text(element.get("content") or "").strip()
+        if name and content:
+            meta.setdefault(name, content)
+    fields: dict = {}
+    linked = _json_ld_article(root, warnings)
+    headline = _text_of(linked.get("headline") or linked.get("name"))
+    title_element = root.find(".//title")
+    page_title = (
+        clean_inline_text(title_element.text_content()).strip() if title_element is not None else ""
+    )
+    fields["title"] = headline or meta.get("og:title") or meta.get("twitter:title") or page_title
+    canonical = next(
+        (
+            (element.get("href") or "").strip()
+            for element in root.iter("link")
+            if "canonical" in (element.get("rel") or "").casefold().split()
+        ),
+        "",
+    )
+    fields["url"] = canonical or meta.get("og:url") or _text_of(linked.get("url")) or None
+    publisher = linked.get("publisher")
+    fields["outlet"] = (
+        meta.get("og:site_name")
+        or _text_of(publisher.get("name") if isinstance(publisher, dict) else publisher)
+        or meta.get("application-name")
+        or None
+    )
+    for value in (
+        _text_of(linked.get("datePublished")),
+        meta.get("article:published_time"),
+        meta.get("og:published_time"),
+        meta.get("date"),
+        meta.get("dc.date"),
+        meta.get("dcterms.date"),
+        meta.get("citation_publication_date"),
+        meta.get("parsely-pub-date"),
+    ):
+        published = _date_of(value)
+        if published is not None:
+            fields["published"] = published
+            break
+    authors = _authors_of(linked.get("author"))
+    if not authors:
+        for name in ("author", "article:author", "dc.creator", "citation_author", "parsely-author"):
+            if meta.get(name) and not meta[name].startswith("http"):
+                authors = [part.strip() for part in re.split(r"\s*(?:,|;| and )\s*", meta[name])]
+                break
+    fields["authors"] = [author for author in authors if author]
+    fields["description"] = meta.get("description") or meta.get("og:description") or ""
+    language = (root.get("lang") or meta.get("og:locale") or "").strip()
+    match = re.match(r"([A-Za-z]{2})(?:[-_]|$)", language)
+    fields["language"] = match[1].casefold() if match else ""
+    fields["metadata"] = {
+        key: value
+        for key, value in {
+            "page_title": page_title,
+            "keywords": meta.get("keywords"),
+            "section": meta.get("article:section"),
+            "json_ld_type": linked.get("@type") if isinstance(linked.get("@type"), str) else None,
+        }.items()
+        if value
+    }
+    return fields
+
+
+def _json_ld_article(root: etree._Element, warnings: list[ParseWarning]) -> dict:
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().casefold() != "application/ld+json":
+            continue
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            warnings.append(
+                ParseWarning(
+                    f"line {script.sourceline}: a JSON-LD block is not valid JSON; it was skipped",
+                    "metadata",
+                )
+            )
+            continue
+        for item in _json_ld_items(data):
+            kinds = item.get("@type")
+            kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
+            if any(str(kind).casefold() in _ARTICLE_TYPES for kind in kinds):
+                return item
+    return {}
+
+
+def _json_ld_items(data: object, depth: int = 0) -> list[dict]:
+    if depth > 4:
+        return []
+    if isinstance(data, list):
+        return [item for entry in data for item in _json_ld_items(entry, depth + 1)]
+    if isinstance(data, dict):
+        items = [data]
+        if isinstance(data.get("@graph"), list):
+            items += _json_ld_items(data["@graph"], depth + 1)
+        return items
+    return []
+
+
+def _text_of(value: object) -> str:
+    if isinstance(value, str):
+        return clean_inline_text(value).strip()
+    if isinstance(value, list) and value:
+        return _text_of(value[0])
+    return ""
+
+
+def _authors_of(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [clean_inline_text(value).strip()] if not value.startswith("http") else []
+    if isinstance(value, dict):
+        return _authors_of(value.get("name"))
+    if isinstance(value, list):
+        return [name for item in value for name in _authors_of(item)]
+    return []
+
+
+def _date_of(value: str | None):
+    if not value:
+        return None
+    iso = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", value)
+    if iso:
+        import datetime
+
+        try:
+            return datetime.date(int(iso[1]), int(iso[2]), int(iso[3]))
+        except ValueError:
+            return None
+    return parse_date(value)
