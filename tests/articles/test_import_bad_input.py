@@ -182,7 +182,10 @@ def test_the_command_reports_a_folder_without_articles_and_a_missing_path(
     with pytest.raises(CommandError, match=r"^2 paths could not be imported$"):
         call_command("import_articles", str(empty), str(missing), stdout=stdout, stderr=stderr)
 
-    assert f"{empty}: no article files (.txt, .md, .markdown) in this folder" in stderr.getvalue()
+    assert (
+        f"{empty}: no article files (.txt, .md, .markdown, .html, .htm) in this folder"
+        in stderr.getvalue()
+    )
     assert f"{missing}: no such file or folder" in stderr.getvalue()
     assert "Traceback" not in stdout.getvalue() + stderr.getvalue()
     assert row_counts() == seeds_imported

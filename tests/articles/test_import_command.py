@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- curly quotes are the data.
 import re
 import shutil
 from io import StringIO
@@ -29,8 +30,12 @@ def run(*arguments: str) -> tuple[str, str]:
 
 
 def summary(stdout: str) -> list[str]:
-    # The elapsed time is the one line that differs from run to run.
-    return [line for line in stdout.splitlines() if not line.startswith(("[", " ", "Elapsed"))]
+    # The elapsed time and the progress line's rate are what differs from run to run.
+    return [
+        line
+        for line in stdout.splitlines()
+        if not line.startswith(("[", " ", "Elapsed", "Progress:"))
+    ]
 
 
 @pytest.fixture
@@ -47,6 +52,8 @@ def test_it_imports_a_folder_with_a_line_per_file_and_a_summary(seed_folder: Pat
 
     assert stderr == ""
     lines = stdout.splitlines()
+    progress = [line for line in lines if line.startswith("Progress:")]
+    lines = [line for line in lines if not line.startswith("Progress:")]
     assert lines[:4] == [
         "[1/3] 000_09d18a1f87d1f789.txt: created — 27 claims, 11 sources, 18 citations",
         "[2/3] 002_c2c4f3a961daad98.txt: created — 23 claims, 5 sources, 10 citations, 1 warning",
@@ -60,8 +67,11 @@ def test_it_imports_a_folder_with_a_line_per_file_and_a_summary(seed_folder: Pat
         "Claims: 78 created, 0 updated, 0 unchanged, 0 removed.",
         "Sources: 16 created, 0 updated, 0 reused unchanged.",
         "Citations: 28 created, 0 replaced.",
-        "Cross-article links: 1. Warnings: 1.",
+        "Cross-article links: 1. Warnings: 1 (1 citation without entry).",
     ]
+    assert re.fullmatch(
+        r"Progress: 3/3 files \(100 %\), \d+\.\d files/s, about 0 s left\.", progress[-1]
+    )
     assert re.fullmatch(r"Elapsed: \d+\.\d\d s\.", lines[-1])
     assert Article.objects.count() == 3
     assert Claim.objects.count() == 78
@@ -97,7 +107,7 @@ def test_a_file_with_only_warnings_succeeds(seed_paths: dict[str, Path]) -> None
 
     assert stderr == ""
     assert "1 warning" in stdout
-    assert "Warnings: 1." in stdout
+    assert "Warnings: 1 (1 citation without entry)." in stdout
     assert Article.objects.count() == 1
 
 
@@ -141,20 +151,38 @@ def test_it_searches_folders_recursively_for_article_files_only(
     }
 
 
-def test_it_skips_a_second_file_with_the_same_name(
+def test_two_different_files_with_the_same_name_are_two_articles(
     tmp_path: Path, seed_paths: dict[str, Path]
 ) -> None:
+    # Articles are known by content and identity, not by file name (issue 7).
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
     shutil.copy(seed_paths["000"], tmp_path / "a" / "article.txt")
     shutil.copy(seed_paths["004"], tmp_path / "b" / "article.txt")
-    stdout, stderr = StringIO(), StringIO()
 
-    with pytest.raises(CommandError, match=r"^1 path could not be imported$"):
-        call_command("import_articles", str(tmp_path), stdout=stdout, stderr=stderr)
+    stdout, stderr = run(str(tmp_path))
 
-    assert f"{tmp_path / 'b' / 'article.txt'}: skipped, " in stderr.getvalue()
-    assert Article.objects.get().title.startswith("Russian Volunteer Corps")
+    assert stderr == ""
+    assert "Files: 2 created, 0 updated, 0 unchanged, 0 failed (2 in all)." in stdout
+    assert sorted(Article.objects.values_list("title", flat=True)) == [
+        "Russian Volunteer Corps and Freedom of Russia Legion “Liberate” Russian Territory in "
+        "Belgorod Region",
+        "Who are the militias raiding Russia’s Belgorod region?",
+    ]
+
+
+def test_the_same_text_under_another_name_is_unchanged(seed_folder: Path, tmp_path: Path) -> None:
+    run(str(seed_folder))
+    copy = tmp_path / "renamed.txt"
+    shutil.copy(seed_folder / "000_09d18a1f87d1f789.txt", copy)
+
+    stdout, _ = run(str(copy))
+
+    assert (
+        "[1/1] renamed.txt: unchanged — 27 claims, nothing to do "
+        "(the same text as 000_09d18a1f87d1f789.txt)"
+    ) in stdout
+    assert Article.objects.count() == 3
 
 
 def test_it_imports_the_good_paths_when_one_is_missing(

@@ -9,7 +9,9 @@ from django.db import transaction
 
 from articles.importer import ImportOutcome, article_import_file
 
-ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+# A progress line at most this often (seconds) during a long run, with rate and time left.
+PROGRESS_INTERVAL = 2.0
 
 
 def _plural(count: int, noun: str) -> str:
@@ -18,9 +20,11 @@ def _plural(count: int, noun: str) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Import article files, or folders of them (*.txt, *.md, *.markdown, searched "
-        "recursively). A file is identified by its name: importing it again updates its "
-        "article and keeps editors' verdicts on unchanged sentences."
+        "Import article files, or folders of them (*.txt, *.md, *.markdown, *.html, *.htm, "
+        "searched recursively). An article is known by its content, URL, or title, outlet "
+        "and date: the same file again changes nothing, a changed one updates its article "
+        "and carries editors' work over. Interrupted, the same command continues where it "
+        "stopped."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -30,14 +34,28 @@ class Command(BaseCommand):
             action="store_true",
             help="Do the whole import and roll it back: report what would change, store nothing.",
         )
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="Fail every file that gives a warning, instead of importing it with the warning.",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Go ahead with updates that withdraw reviewed claims whose sentences are gone "
+            "(without it such a file is refused and its claims are listed).",
+        )
 
-    def handle(self, *args, paths: list[str], dry_run: bool, **options) -> None:
+    def handle(
+        self, *args, paths: list[str], dry_run: bool, strict: bool, force: bool, **options
+    ) -> None:
         importer_logger = logging.getLogger("articles.importer")
         level = importer_logger.level
         if options["verbosity"] < 2:
             # A parser bug already fails its file with one clear line; its traceback is for
             # developers, who ask for it with -v 2.
             importer_logger.setLevel(logging.CRITICAL)
+        self.strict, self.force = strict, force
         try:
             self._handle(paths=paths, dry_run=dry_run)
         finally:
@@ -49,19 +67,38 @@ class Command(BaseCommand):
         for message in path_errors:
             self.stderr.write(self.style.ERROR(message))
 
-        if dry_run:
-            # One transaction for all files, so a work cited by two of them counts as created
-            # once, exactly as a real run would; rolled back at the end.
-            with transaction.atomic():
-                outcomes = self._import_files(files)
-                transaction.set_rollback(True)
-        else:
-            # Each file commits on its own: one bad file does not undo the others.
-            outcomes = self._import_files(files)
+        outcomes: list[ImportOutcome] = []
+        interrupted = False
+        try:
+            if dry_run:
+                # One transaction for all files, so a work cited by two of them counts as
+                # created once, exactly as a real run would; rolled back at the end.
+                with transaction.atomic():
+                    self._import_files(files, outcomes)
+                    transaction.set_rollback(True)
+            else:
+                # Each file commits on its own: one bad file does not undo the others, and an
+                # interruption loses only the file in progress (rolled back whole).
+                self._import_files(files, outcomes)
+        except KeyboardInterrupt:
+            interrupted = True
 
         self._write_summary(outcomes, elapsed=time.monotonic() - started, dry_run=dry_run)
+        if interrupted:
+            raise CommandError(
+                f"Interrupted after {len(outcomes)} of {_plural(len(files), 'file')}. Those are "
+                "stored; the file in progress was rolled back. Run the same command again to "
+                "continue: finished files are known by their content and skipped without "
+                "parsing.",
+                returncode=130,
+            )
         failed = sum(1 for outcome in outcomes if outcome.failed)
         problems = []
+        if any(outcome.status == "needs_force" for outcome in outcomes):
+            problems.append(
+                "some updates would withdraw reviewed claims (listed above); run again with "
+                "--force to go ahead"
+            )
         if failed:
             problems.append(f"{failed} of {_plural(len(outcomes), 'file')} failed")
         if path_errors:
@@ -72,7 +109,7 @@ class Command(BaseCommand):
     def _collect_files(self, paths: list[str]) -> tuple[list[Path], list[str]]:
         files: list[Path] = []
         errors: list[str] = []
-        seen_by_name: dict[str, Path] = {}
+        seen: set[Path] = set()
         for argument in paths:
             path = Path(argument)
             if path.is_dir():
@@ -98,21 +135,15 @@ class Command(BaseCommand):
                 errors.append(f"{argument}: no such file or folder")
                 continue
             for file_path in found:
-                earlier = seen_by_name.get(file_path.name)
-                if earlier is None:
-                    seen_by_name[file_path.name] = file_path
+                resolved = file_path.resolve()
+                if resolved not in seen:
+                    seen.add(resolved)
                     files.append(file_path)
-                elif earlier.resolve() != file_path.resolve():
-                    # Articles are identified by file name; the second would overwrite the first.
-                    errors.append(
-                        f"{file_path}: skipped, {earlier} has the same name and file names "
-                        "identify articles; rename one of them"
-                    )
         return files, errors
 
-    def _import_files(self, files: list[Path]) -> list[ImportOutcome]:
-        outcomes = []
+    def _import_files(self, files: list[Path], outcomes: list[ImportOutcome]) -> None:
         limit = settings.ARTICLE_UPLOAD_MAX_BYTES
+        started = last_progress = time.monotonic()
         for number, path in enumerate(files, start=1):
             progress = f"[{number}/{len(files)}] {path.name}"
             try:
@@ -126,14 +157,29 @@ class Command(BaseCommand):
                     error=f"{path.name}: cannot be read: {error.strerror or error}",
                 )
             else:
-                outcome = article_import_file(file_name=path.name, data=data)
+                outcome = article_import_file(
+                    file_name=path.name, data=data, strict=self.strict, force=self.force
+                )
             outcomes.append(outcome)
             self._write_progress(progress, outcome)
-        return outcomes
+            now = time.monotonic()
+            if len(files) > 1 and (
+                now - last_progress >= PROGRESS_INTERVAL or number == len(files)
+            ):
+                last_progress = now
+                self.stdout.write(_progress_line(number, len(files), now - started))
 
     def _write_progress(self, progress: str, outcome: ImportOutcome) -> None:
         prefix = f"{outcome.file_name}: "
-        if outcome.failed:
+        if outcome.status == "needs_force":
+            message = (outcome.error or "").removeprefix(prefix)
+            self.stderr.write(self.style.ERROR(f"{progress}: NOT UPDATED — {message}"))
+            for claim in outcome.withdrawn:
+                self.stderr.write(
+                    f"    would withdraw sentence {claim.ordinal + 1} "
+                    f"({claim.get_status_display()}): “{claim.text[:100]}”"
+                )
+        elif outcome.failed:
             message = (outcome.error or "failed").removeprefix(prefix)
             self.stderr.write(self.style.ERROR(f"{progress}: FAILED — {message}"))
         else:
@@ -144,7 +190,8 @@ class Command(BaseCommand):
     def _describe(self, outcome: ImportOutcome) -> str:
         counts = outcome.counts
         if outcome.status == "unchanged":
-            return f"{_plural(counts['claims_unchanged'], 'claim')}, nothing to do"
+            note = f" ({outcome.note})" if outcome.note else ""
+            return f"{_plural(counts['claims_unchanged'], 'claim')}, nothing to do{note}"
         claims = counts["claims_created"] + counts["claims_updated"] + counts["claims_unchanged"]
         parts = [_plural(claims, "claim")]
         if outcome.status == "updated":
@@ -153,8 +200,10 @@ class Command(BaseCommand):
                 for change, label in (
                     ("created", "new"),
                     ("updated", "moved"),
+                    ("carried", "carried to an edited sentence"),
                     ("unchanged", "unchanged"),
                     ("removed", "removed"),
+                    ("withdrawn", "withdrawn"),
                 )
                 if counts[f"claims_{change}"]
             ]
@@ -164,6 +213,8 @@ class Command(BaseCommand):
         if counts["sources_reused"]:
             parts[-1] += f" ({counts['sources_created']} new)"
         parts.append(_plural(counts["citations_created"], "citation"))
+        if counts["citations_unresolved"]:
+            parts[-1] += f" ({counts['citations_unresolved']} unresolved)"
         if counts["links_made"]:
             parts.append(_plural(counts["links_made"], "cross-article link"))
         if outcome.warnings:
@@ -179,6 +230,9 @@ class Command(BaseCommand):
             if not outcome.failed:
                 totals.update(outcome.counts)
         warnings = sum(len(outcome.warnings) for outcome in outcomes)
+        kinds: collections.Counter[str] = collections.Counter()
+        for outcome in outcomes:
+            kinds.update(outcome.warning_kinds)
         if dry_run:
             self.stdout.write(
                 self.style.WARNING(
@@ -187,16 +241,39 @@ class Command(BaseCommand):
             )
         lines = [
             f"Files: {statuses['created']} created, {statuses['updated']} updated, "
-            f"{statuses['unchanged']} unchanged, {statuses['failed']} failed "
-            f"({len(outcomes)} in all).",
+            f"{statuses['unchanged']} unchanged, "
+            f"{statuses['failed'] + statuses['needs_force']} failed ({len(outcomes)} in all).",
             f"Claims: {totals['claims_created']} created, {totals['claims_updated']} updated, "
-            f"{totals['claims_unchanged']} unchanged, {totals['claims_removed']} removed.",
+            f"{totals['claims_unchanged']} unchanged, {totals['claims_removed']} removed"
+            + (
+                f", {totals['claims_carried']} carried to edited sentences"
+                if totals["claims_carried"]
+                else ""
+            )
+            + (f", {totals['claims_withdrawn']} withdrawn" if totals["claims_withdrawn"] else "")
+            + ".",
             f"Sources: {totals['sources_created']} created, {totals['sources_updated']} updated, "
             f"{totals['sources_reused'] - totals['sources_updated']} reused unchanged.",
             f"Citations: {totals['citations_created']} created, "
             f"{totals['citations_removed']} replaced.",
-            f"Cross-article links: {totals['links_made']}. Warnings: {warnings}.",
+            f"Cross-article links: {totals['links_made']}. Warnings: {warnings}"
+            + (
+                " (" + ", ".join(f"{count} {kind}" for kind, count in kinds.most_common()) + ")."
+                if kinds
+                else "."
+            ),
             f"Elapsed: {elapsed:.2f} s.",
         ]
         for line in lines:
             self.stdout.write(line)
+
+
+def _progress_line(done: int, total: int, elapsed: float) -> str:
+    rate = done / elapsed if elapsed > 0 else 0.0
+    left = (total - done) / rate if rate else 0.0
+    minutes, seconds = divmod(int(left + 0.5), 60)
+    eta = f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+    return (
+        f"Progress: {done:,}/{total:,} files ({100 * done // total} %), "
+        f"{rate:.1f} files/s, about {eta} left."
+    )
