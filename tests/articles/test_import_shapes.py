@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 -- curly quotes are the data.
+
 """Shapes of real articles (issue 7): HTML pages, links as sources, languages, odd front matter,
 interrupted bulk imports."""
 
