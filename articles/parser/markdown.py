@@ -131,7 +131,7 @@ def _inline_lines(token: Token) -> list[tuple[str, tuple[Link, ...], bool]]:
         elif kind == "html_inline":
             writer.html(child.content)
         elif kind == "footnote_ref":
-            writer.write(f"[^{child.meta['label']}]")
+            writer.write(f"[^{_footnote_label(child.meta)}]")
     writer.end_line()
     if not had_image:
         return [(text, links, False) for text, links, _ in writer.lines]
@@ -187,7 +187,7 @@ def markdown_document(text: str) -> MarkdownDocument:
             item_numbers.pop()
             item_first_paragraph = False
         elif kind == "footnote_open":
-            footnote_label = str(token.meta.get("label", ""))
+            footnote_label = _footnote_label(token.meta)
             footnote_parts, footnote_links = [], []
             footnote_line = 0
         elif kind == "footnote_close":
@@ -285,3 +285,9 @@ def _html_block_lines(token: Token, start: int, add) -> None:
         for piece, links, _ in _inline_lines(inline[0]) if inline else []:
             if piece:
                 add(start + 1 + offset, piece, links=links)
+
+
+def _footnote_label(meta: dict) -> str:
+    # An inline footnote ("^[text]") has no label of its own: it is known by its number.
+    label = meta.get("label")
+    return str(label) if label else f"inline-{int(meta.get('id', 0)) + 1}"

@@ -112,12 +112,30 @@ def _last_boundary(boundaries: list[int], start: int, limit: int) -> int | None:
     return boundaries[index] if index >= 0 and boundaries[index] > start else None
 
 
+# Punctuation that may end a sentence inside a piece of text (not at its very end).
+# (closing quotes, brackets or a marker such as ".[0]" may follow it).
+_INNER_STOP = re.compile(r"[.!?…]\S{0,12}\s+\S")
+
+
 def _segment(text: str, language: str = "en") -> list[tuple[int, int]]:
-    """pysbd's sentence spans in text, found chunk by chunk."""
+    """pysbd's sentence spans in text, found piece by piece.
+
+    The text is first cut where every sentence splitter cuts (a full stop after a lower-case
+    word, then a capital: `_is_safe_boundary`). A piece with no other full stop, question or
+    exclamation mark inside is one sentence as it stands; only pieces with an ambiguous stop
+    ("Mr. Putin", "U.S. Army", "am 20. Mai") go to pysbd, which is where its time goes.
+    """
     spans: list[tuple[int, int]] = []
     segmenter = _segmenter(language)
-    for chunk_start, chunk_end in _sentence_chunks(text):
+    for chunk_start, chunk_end in _pieces(text):
         chunk = text[chunk_start:chunk_end]
+        stripped = chunk.strip()
+        if not stripped:
+            continue
+        if not _INNER_STOP.search(stripped):
+            start = chunk.find(stripped)
+            spans.append((chunk_start + start, chunk_start + start + len(stripped)))
+            continue
         cursor = 0
         for piece in segmenter.segment(chunk):
             stripped = piece.strip()
@@ -132,6 +150,19 @@ def _segment(text: str, language: str = "en") -> list[tuple[int, int]]:
             cursor = start + len(stripped)
             spans.append((chunk_start + start, chunk_start + cursor))
     return spans
+
+
+def _pieces(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the text cut at its safe boundaries, each piece also at most a chunk."""
+    pieces: list[tuple[int, int]] = []
+    for chunk_start, chunk_end in _sentence_chunks(text):
+        start = chunk_start
+        for match in _SENTENCE_BOUNDARY.finditer(text, chunk_start, chunk_end):
+            if _is_safe_boundary(text, match):
+                pieces.append((start, match.end()))
+                start = match.end()
+        pieces.append((start, chunk_end))
+    return pieces
 
 
 _MARKER = re.compile(r"\[\^?[\w-]+(?:\s*[,–]\s*[\w-]+)*\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+")

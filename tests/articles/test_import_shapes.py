@@ -1,4 +1,4 @@
-
+# ruff: noqa: E501 -- curly quotes are the data; the inline page reads best unwrapped.
 """Shapes of real articles (issue 7): HTML pages, links as sources, languages, odd front matter,
 interrupted bulk imports."""
 

@@ -807,7 +807,8 @@ def test_it_segments_a_long_paragraph_in_bounded_chunks(monkeypatch: pytest.Monk
 
     monkeypatch.setattr(parser._SEGMENTER, "segment", recording_segment)
     article = parse_article(f"Title\n\n{paragraph}\n", file_name="a.txt")
-    assert max(seen_lengths) <= parser._CHUNK_LENGTH and len(seen_lengths) == len(chunks)
+    # pysbd sees only pieces with an ambiguous stop, each within a chunk (here: none at all).
+    assert all(length <= parser._CHUNK_LENGTH for length in seen_lengths)
     assert [sentence.text for sentence in article.sentences] == sentences
     assert article.sentences[4999].end == len(article.body)
     assert_offsets_are_consistent(article)
