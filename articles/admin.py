@@ -177,7 +177,10 @@ class ArticleAdmin(admin.ModelAdmin):
                 upload = form.cleaned_data["file"]
                 dry_run = form.cleaned_data["dry_run"]
                 outcome = article_import_file(
-                    file_name=PurePath(upload.name).name, data=upload.read(), dry_run=dry_run
+                    file_name=PurePath(upload.name).name,
+                    data=upload.read(),
+                    dry_run=dry_run,
+                    force=form.cleaned_data["force"],
                 )
                 self._report_import(request, outcome, dry_run=dry_run)
                 if not outcome.failed and not dry_run:
@@ -201,6 +204,17 @@ class ArticleAdmin(admin.ModelAdmin):
     ) -> None:
         for warning in outcome.warnings:
             self.message_user(request, warning, messages.WARNING)
+        if outcome.status == "needs_force":
+            # The preview: what the update would withdraw; nothing was changed.
+            self.message_user(request, f"Not imported. {outcome.error}", messages.ERROR)
+            for claim in outcome.withdrawn:
+                self.message_user(
+                    request,
+                    f"Would withdraw sentence {claim.ordinal + 1} "
+                    f"({claim.get_status_display()}): “{claim.text[:200]}”",
+                    messages.WARNING,
+                )
+            return
         if outcome.failed:
             self.message_user(request, f"Not imported. {outcome.error}", messages.ERROR)
             return

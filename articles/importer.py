@@ -171,7 +171,8 @@ def article_import_file(
             error=(
                 f"{file_name}: this update would withdraw {len(refusal.claims)} reviewed "
                 "claim(s) whose sentences are gone; nothing was changed. Check the list and "
-                "import again with --force (or confirm the upload) to go ahead."
+                "import again with --force (in the admin: tick “Withdraw reviewed claims”) "
+                "to go ahead."
             ),
         )
     except DatabaseError as error:

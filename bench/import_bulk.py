@@ -20,6 +20,7 @@ import django_setup  # noqa: F401 -- configures Django before the models are imp
 
 from articles.importer import article_import_file
 from articles.models import Article
+from articles.parser import decode_article, parse_article
 from claims.models import Claim
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,12 +35,16 @@ def two_megabyte_file() -> bytes:
 
 
 def write_folder(folder: Path, count: int) -> None:
+    titles = {
+        seed: parse_article(decode_article(seed.read_bytes()), file_name=seed.name).title
+        for seed in SEEDS
+    }
     for number in range(count):
         seed = SEEDS[number % len(SEEDS)]
-        data = seed.read_bytes()
-        first_line = data.split(b"\n", 1)[0]
-        # Each file its own article: a title of its own and a date line of its own.
-        copy = data.replace(first_line, first_line + f" (copy {number})".encode(), 1)
+        # Each file its own article: a title of its own (the same title and date would be
+        # the same article).
+        title = titles[seed].encode()
+        copy = seed.read_bytes().replace(title, title + f" (copy {number})".encode())
         (folder / f"copy-{number:05d}-{seed.name}").write_bytes(copy)
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, Citation, Contributor, Reference
 from claims.models import Claim, Evidence
@@ -174,3 +175,29 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client: Client) -> None:
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_an_upload_that_would_withdraw_a_reviewed_claim_previews_it_then_needs_the_box(
+    editor_client: Client, seed_paths: dict[str, Path]
+) -> None:
+    path = seed_paths["000"]
+    upload(editor_client, path.name, path.read_bytes())
+    claim = Claim.objects.get(ordinal=8)
+    claim.status, claim.reason, claim.reviewed_at = "false", "Wrong figure.", timezone.now()
+    claim.save()
+    changed = path.read_bytes().replace(claim.text.encode(), b"")
+    before = row_counts()
+
+    preview = upload(editor_client, path.name, changed)
+
+    assert preview.status_code == 200
+    texts = [text for _, text in messages_of(preview)]
+    assert any("would withdraw 1 reviewed claim" in text for text in texts)
+    assert any(f"Would withdraw sentence 9 (False): “{claim.text[:40]}" in text for text in texts)
+    assert row_counts() == before
+
+    form = {"file": SimpleUploadedFile(path.name, changed), "force": "on"}
+    editor_client.post(reverse(UPLOAD), form)
+
+    claim.refresh_from_db()
+    assert claim.withdrawn_at is not None and claim.status == "false"
