@@ -147,7 +147,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def body_paragraphs(self, article: Article) -> SafeString:
         paragraphs = [paragraph for paragraph in article.body.split("\n\n") if paragraph.strip()]
         return format_html(
-            '<div style="white-space:pre-wrap;max-width:60em">{}</div>',
+            '<div class="body-text">{}</div>',
             format_html_join("", "<p>{}</p>", ((paragraph,) for paragraph in paragraphs)),
         )
 
