@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: anonymous public reads may go to a read replica (factcheck.routers).
+    "factcheck.routers.ReplicaForPublicReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the logged-in editor as the author of every history entry.
@@ -91,6 +93,7 @@ TEMPLATES = [
     },
 ]
 
+REPLICA_DATABASE = "replica"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck"),
@@ -105,9 +108,45 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
 # Parallel checkouts (and parallel helpers) each get their own test database.
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
+# A read replica (streaming replication of the primary). When set, anonymous readers' page
+# views read from it; writes, the admin and logged-in editors use the primary (see
+# factcheck/routers.py). In tests it mirrors the test database.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES[REPLICA_DATABASE] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    DATABASES[REPLICA_DATABASE]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["factcheck.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def cache_settings(redis_url: str) -> dict[str, dict]:
+    """Redis when REDIS_URL is set (shared by every worker and every app server); otherwise a
+    table in the site's own PostgreSQL, so `bin/serve` needs nothing else. Not the per-process
+    local-memory cache: with several workers an entry cleared in one would live on in the
+    others, and invalidating cached pages when an editor acts must reach them all."""
+    if redis_url:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": redis_url,
+                "KEY_PREFIX": "factcheck",
+            }
+        }
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            # Made by `manage.py createcachetable` (bin/serve runs it; so does the test runner).
+            "LOCATION": "factcheck_cache",
+            "KEY_PREFIX": "factcheck",
+        }
+    }
+
+
+CACHES = cache_settings(os.environ.get("REDIS_URL", ""))
 
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out username + address is refused before its password is checked.
