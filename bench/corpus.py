@@ -280,12 +280,10 @@ def migrate(url: str) -> None:
         "DATABASE_URL": url,
         "SECRET_KEY": os.environ.get("SECRET_KEY") or "benchmark-corpus-not-a-secret-0123456789",
     }
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
-        cwd=ROOT,
-        env=environment,
-        check=True,
-    )
+    for command in (["migrate", "--no-input", "-v0"], ["createcachetable"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command], cwd=ROOT, env=environment, check=True
+        )
 
 
 def table_columns(connection, tables: Iterable[str]) -> dict[str, set[str]]:

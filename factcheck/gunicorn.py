@@ -1,9 +1,10 @@
 """gunicorn settings for production: `gunicorn -c factcheck/gunicorn.py factcheck.wsgi`.
 
 Every value can be changed through the environment (see .env.example). Workers come from the
-core count: gthread workers, two per core, each with a few threads, because a page view spends
-much of its time waiting on PostgreSQL and threads wait cheaply (bench/load.sh measured this
-against sync workers and granian; docs/DEPLOY.md has the numbers).
+core count: one gthread worker per core (more processes than cores only fight over them), each
+with 8 threads, because a page view spends much of its time waiting on PostgreSQL and threads
+wait cheaply. bench/load.sh measured this against sync workers, 2 workers per core and granian;
+docs/DEPLOY.md has the numbers.
 """
 
 import multiprocessing
@@ -12,9 +13,9 @@ import sys
 from pathlib import Path
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2)
+workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count())
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 # A request slower than this is killed and logged rather than holding a worker for ever.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30

@@ -167,6 +167,6 @@ def test_gunicorn_workers_follow_the_core_count() -> None:
         check=True,
     )
     workers, threads, worker_class = result.stdout.split()
-    assert int(workers) == 2 * os.cpu_count()
-    assert (int(threads), worker_class) == (4, "gthread")
+    assert int(workers) == os.cpu_count()
+    assert (int(threads), worker_class) == (8, "gthread")
     assert django_settings.ROOT_URLCONF == "factcheck.urls"
