@@ -118,6 +118,11 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         conn_health_checks=True,
     )
     DATABASES[REPLICA_DATABASE]["TEST"] = {"MIRROR": "default"}
+# Behind PgBouncer in transaction mode a connection may change between two statements, which
+# server-side cursors (streamed exports, .iterator()) do not survive.
+if env_bool("DATABASE_TRANSACTION_POOLER"):
+    for database in DATABASES.values():
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
 DATABASE_ROUTERS = ["factcheck.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -179,7 +184,10 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "static/"
+# STATIC_HOST puts a CDN in front of the static files: it fetches them from this site's
+# /static/ (WhiteNoise) once and keeps them, since their names change with their content.
+STATIC_HOST = os.environ.get("STATIC_HOST", "").rstrip("/")
+STATIC_URL = f"{STATIC_HOST}/static/" if STATIC_HOST else "static/"
 # Where `manage.py collectstatic` writes the hashed files WhiteNoise serves.
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -224,18 +232,19 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Only our own files: no inline script or style (a nonce where an inline <script> must
 # exist), no plugins, no framing, forms post only here. JSON-LD blocks are data, not script,
 # and browsers neither run nor block them.
+STATIC_SOURCES = [CSP.SELF, STATIC_HOST] if STATIC_HOST else [CSP.SELF]
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    "script-src": [*STATIC_SOURCES, CSP.NONCE],
     # Plus the one style attribute django-simple-history's history page has (border-top: 0),
     # allowed by its hash alone: 'unsafe-hashes' admits no other style attribute.
     "style-src": [
-        CSP.SELF,
+        *STATIC_SOURCES,
         CSP.UNSAFE_HASHES,
         "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",
     ],
-    "img-src": [CSP.SELF],
-    "font-src": [CSP.SELF],
+    "img-src": STATIC_SOURCES,
+    "font-src": STATIC_SOURCES,
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],

@@ -170,3 +170,43 @@ def test_gunicorn_workers_follow_the_core_count() -> None:
     assert int(workers) == os.cpu_count()
     assert (int(threads), worker_class) == (8, "gthread")
     assert django_settings.ROOT_URLCONF == "factcheck.urls"
+
+
+def settings_under(environment: dict[str, str], expression: str) -> str:
+    """What `expression` (over django.conf.settings) is when settings load in `environment`."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import django; django.setup(); from django.conf import settings; print({expression})",
+        ],
+        cwd=ROOT,
+        env={
+            "PATH": os.environ.get("PATH", ""),
+            "DEBUG": "1",
+            "DJANGO_SETTINGS_MODULE": "factcheck.settings",
+            **environment,
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_a_cdn_host_serves_the_static_files_and_the_policy_allows_it() -> None:
+    cdn = "https://static.example.org"
+    assert settings_under({"STATIC_HOST": cdn}, "settings.STATIC_URL") == f"{cdn}/static/"
+    policy = settings_under(
+        {"STATIC_HOST": cdn},
+        "__import__('django.utils.csp').utils.csp.build_policy(settings.SECURE_CSP)",
+    )
+    for directive in ("script-src", "style-src", "img-src", "font-src"):
+        assert f"{directive} 'self' {cdn}" in policy
+    assert "default-src 'self';" in policy
+
+
+def test_behind_a_transaction_pooler_server_side_cursors_are_off() -> None:
+    expression = "settings.DATABASES['default'].get('DISABLE_SERVER_SIDE_CURSORS', False)"
+    assert settings_under({}, expression) == "False"
+    assert settings_under({"DATABASE_TRANSACTION_POOLER": "1"}, expression) == "True"
