@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 import psycopg2
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.utils import load_backend
 from django.test import Client
@@ -18,9 +19,10 @@ from django.test.utils import CaptureQueriesContext
 from claims.models import Claim
 from tests.factories import ClaimFactory
 
-# Committed rows, so the snapshot has them; the Editors group (a migration's data) kept.
+# Committed rows, so the snapshot has them. (Transactional tests run after a flush may lack the
+# Editors group, a migration's data: the editor here is a superuser.)
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     # Adding an alias is what this file tests; Django warns that it is unusual.
     pytest.mark.filterwarnings("ignore:Overriding setting DATABASES"),
 ]
@@ -46,11 +48,17 @@ def lagging_replica(settings) -> Iterator[str]:
     primary are not on it, as on a replica that lags behind."""
     primary = connections["default"].settings_dict["NAME"]
     name = f"{primary}_replica"[:63]
-    # CREATE DATABASE … TEMPLATE needs the template to have no open connection.
+    # CREATE DATABASE … TEMPLATE needs the template to have no open connection: close ours,
+    # and end those other threads of this test run hold (the session-wide live server's).
     connections.close_all()
     server = server_connection()
     with server.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            [primary],
+        )
         cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{primary}"')
     config = copy.deepcopy(connections.settings["default"])
     config["NAME"] = name
@@ -75,6 +83,15 @@ def queries_per_database(client: Client, method: str, url: str, **kwargs):
     ):
         response = getattr(client, method)(url, **kwargs)
     return response, len(primary), len(replica)
+
+
+@pytest.fixture
+def editor_client() -> Client:
+    client = Client()
+    client.force_login(
+        get_user_model().objects.create_superuser("chief", password="a long passphrase 42")
+    )
+    return client
 
 
 def give_verdict(editor_client: Client, claim: Claim):

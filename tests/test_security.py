@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils.csp import CSP
 
+from claims.models import Claim
 from tests.factories import UserFactory
 from tests.site_crawl import admin_pages, crawl_public_site, public_objects
 
@@ -141,6 +142,14 @@ def test_every_admin_page_sends_the_security_headers_and_keeps_to_its_policy(
         checked += 1
         assert_security_headers(response, url)
         refusals[url] = csp_refusals(response, response.content.decode())
+    # The bulk-verdict page, which only a POST of the action shows.
+    response = client.post(
+        "/admin/claims/claim/",
+        {"action": "mark_supported", "_selected_action": [Claim.objects.first().pk]},
+    )
+    assert "verdict-action" in response.content.decode()
+    assert_security_headers(response, "verdict action")
+    refusals["verdict action"] = csp_refusals(response, response.content.decode())
     assert checked >= 20
     assert {url: found for url, found in refusals.items() if found} == {}
 
