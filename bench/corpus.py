@@ -26,6 +26,7 @@ Deterministic for a given --claims and --seed.
 import argparse
 import datetime
 import io
+import json
 import math
 import os
 import random
@@ -39,12 +40,14 @@ from itertools import accumulate
 import dj_database_url
 import django_setup  # noqa: F401  (sets Django up before the models are imported)
 import psycopg2
+from django.apps import apps
 from django_setup import ROOT
 
 from sources.models import source_fingerprint
 from sources.normalize import normalize_outlet_name
 
-CORPUS_VERSION = 1
+# Bump when the corpus changes shape, so existing corpora are rebuilt rather than reused.
+CORPUS_VERSION = 2
 EPOCH = datetime.datetime(2022, 1, 1, tzinfo=datetime.UTC)
 CLAIMS_PER_ARTICLE = 25  # 1,000,000 claims in 40,000 articles
 SOURCES_PER_CLAIM = 0.15  # 150,000 sources
@@ -151,6 +154,14 @@ EDITOR_STANCES = {
     "not_a_claim": [],
 }
 CHANGE_REASON_MAX_LENGTH = 100  # simple-history's varchar(100)
+# Columns added after this script, given a realistic value when the schema has them: the corpus
+# is English, and its claims are searched as English. (A required column not listed here gets its
+# Django default; list it, and bump CORPUS_VERSION, when that default is not what the
+# importer would write.)
+REALISTIC_VALUES: dict[str, dict[str, object]] = {
+    "articles_article": {"language": "en"},
+    "claims_claim": {"search_config": "english"},
+}
 
 
 def zipf_weights(count: int, exponent: float) -> list[float]:
@@ -185,16 +196,28 @@ def copy_value(value: object) -> str:
 class Loader:
     """Buffers rows per table and COPYs them in chunks, in the order the tables were opened."""
 
-    def __init__(self, connection, columns: dict[str, list[str]], chunk_rows: int = 50_000):
+    def __init__(
+        self,
+        connection,
+        columns: dict[str, list[str]],
+        defaults: dict[str, dict[str, object]],
+        chunk_rows: int = 50_000,
+    ):
         self.connection = connection
-        self.columns = columns
+        self.columns = {
+            table: [*names, *defaults.get(table, {})] for table, names in columns.items()
+        }
+        # Appended to every row, already in COPY's text format.
+        self.suffix = {
+            table: "".join("\t" + copy_value(value) for value in defaults.get(table, {}).values())
+            for table in columns
+        }
         self.buffers: dict[str, list[str]] = {table: [] for table in columns}
         self.counts: dict[str, int] = dict.fromkeys(columns, 0)
         self.chunk_rows = chunk_rows
 
     def add(self, table: str, row: Iterable[object]) -> None:
-        buffer = self.buffers[table]
-        buffer.append("\t".join(map(copy_value, row)))
+        self.buffers[table].append("\t".join(map(copy_value, row)) + self.suffix[table])
 
     def flush_if_full(self) -> None:
         """Call between complete groups of rows, so no child is copied before its parent."""
@@ -286,17 +309,55 @@ def migrate(url: str) -> None:
         )
 
 
-def table_columns(connection, tables: Iterable[str]) -> dict[str, set[str]]:
+def table_columns(connection, tables: Iterable[str]) -> dict[str, dict[str, bool]]:
+    """Each table's writable columns, and whether each must be given a value (NOT NULL with no
+    database default; generated and identity columns are left out)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT table_name, column_name FROM information_schema.columns "
-            "WHERE table_schema = 'public' AND table_name = ANY(%s)",
+            "SELECT table_name, column_name, is_nullable = 'NO' AND column_default IS NULL "
+            "AND is_identity = 'NO' FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND table_name = ANY(%s) AND is_generated = 'NEVER'",
             [list(tables)],
         )
-        found: dict[str, set[str]] = {}
-        for table, column in cursor.fetchall():
-            found.setdefault(table, set()).add(column)
+        found: dict[str, dict[str, bool]] = {}
+        for table, column, required in cursor.fetchall():
+            found.setdefault(table, {})[column] = required
     return found
+
+
+def column_defaults(
+    present: dict[str, dict[str, bool]], written: dict[str, list[str]]
+) -> dict[str, dict[str, object]]:
+    """Values for the required columns this script does not write: a column added after it was
+    written, NOT NULL with only a Django-side default, gets that default (or the realistic
+    value in REALISTIC_VALUES) rather than breaking the COPY."""
+    models_by_table = {
+        model._meta.db_table: model for model in apps.get_models(include_auto_created=True)
+    }
+    defaults: dict[str, dict[str, object]] = {}
+    for table, columns in written.items():
+        for column, required in present.get(table, {}).items():
+            if column in columns or not required:
+                continue
+            if column in REALISTIC_VALUES.get(table, {}):
+                value = REALISTIC_VALUES[table][column]
+            else:
+                model = models_by_table.get(table)
+                field = (
+                    next((f for f in model._meta.concrete_fields if f.column == column), None)
+                    if model
+                    else None
+                )
+                if field is None or not (field.has_default() or field.empty_strings_allowed):
+                    raise SystemExit(
+                        f"{table}.{column} is required and has no default: bench/corpus.py "
+                        "must write it"
+                    )
+                value = field.get_default() if field.has_default() else ""
+                if field.get_internal_type() == "JSONField":
+                    value = json.dumps(value)
+            defaults.setdefault(table, {})[column] = value
+    return defaults
 
 
 def drop_secondary_indexes(connection, tables: list[str]) -> list[str]:
@@ -530,12 +591,15 @@ def build(connection, corpus: Corpus, timings: dict[str, float]) -> dict[str, in
     }
     present = table_columns(connection, columns)
     for table, wanted in columns.items():
-        missing = set(wanted) - present.get(table, set())
+        missing = set(wanted) - set(present.get(table, {}))
         if missing:
             raise SystemExit(
                 f"the schema has no {table}.{sorted(missing)[0]}: update bench/corpus.py"
             )
-    loader = Loader(connection, columns)
+    defaults = column_defaults(present, columns)
+    for table, values in defaults.items():
+        print(f"    {table}: also writing {', '.join(f'{k}={v!r}' for k, v in values.items())}")
+    loader = Loader(connection, columns, defaults)
 
     with phase("editors, outlets and sources", timings):
         with connection.cursor() as cursor:
@@ -590,7 +654,7 @@ def build(connection, corpus: Corpus, timings: dict[str, float]) -> dict[str, in
                 rng.choices(outlets, cum_weights=outlet_weights)[0] if has_outlet else (None, "")
             )
             title = corpus.title(rng.randint(4, 9))
-            fingerprint = source_fingerprint(title=title, outlet_name=outlet_name)
+            fingerprint = source_fingerprint(title=title, outlet_name=outlet_name, url="")
             if fingerprint in fingerprints:
                 continue
             fingerprints.add(fingerprint)
