@@ -23,6 +23,19 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         return super().authenticate(request, *args, **kwargs)
 
 
+def client_address(request: HttpRequest) -> str:
+    """The reader's address. Each proxy appends the address it saw to X-Forwarded-For, so behind
+    N proxies the reader's is the N-th from the right; anything left of it came from the
+    reader and can be forged. With no proxy configured the header is ignored altogether."""
+    count = settings.TRUSTED_PROXY_COUNT
+    if count:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        chain = [address.strip() for address in forwarded if address.strip()]
+        if len(chain) >= count:
+            return chain[-count]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None = None, credentials=None
 ) -> HttpResponse:

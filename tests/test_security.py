@@ -248,3 +248,37 @@ def test_a_successful_login_clears_the_count(client, staff_user) -> None:
 def test_the_test_clients_login_still_works(client, staff_user) -> None:
     assert client.login(username="ada", password=PASSWORD)
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_forged_forwarded_for_header_does_not_dodge_the_lockout(client, staff_user) -> None:
+    # With no proxy configured, the address is the connection's, whatever the headers claim.
+    for attempt in range(settings.AXES_FAILURE_LIMIT + 1):
+        response = client.post(
+            "/admin/login/?next=/admin/",
+            {"username": "ada", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}",
+        )
+    assert response.status_code == 429
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_the_lockout_counts_the_address_the_proxy_saw(
+    client, staff_user, settings
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def through_proxy(client_address: str, forged: str, password: str = "wrong"):
+        return client.post(
+            "/admin/login/?next=/admin/",
+            {"username": "ada", "password": password},
+            REMOTE_ADDR="10.9.9.9",  # the proxy
+            HTTP_X_FORWARDED_FOR=f"{forged}, {client_address}",
+        )
+
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        through_proxy("203.0.113.7", forged=f"198.51.100.{attempt}")
+    assert through_proxy("203.0.113.7", "198.51.100.99", PASSWORD).status_code == 429
+    # Another reader behind the same proxy is not locked out.
+    assert through_proxy("203.0.113.8", "198.51.100.1", PASSWORD).status_code == 302
