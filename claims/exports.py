@@ -17,7 +17,7 @@ from claims.filters import ClaimFilter
 from claims.models import Claim
 from claims.pagination import ORDERS, order_by
 from claims.search import search_rank
-from claims.templatetags.claims_extras import display_name
+from claims.templatetags.claims_extras import public_name
 from claims.views import NOT_IN_LISTS, evidence_total
 from factcheck.pages import absolute_url
 
@@ -48,7 +48,7 @@ class Echo:
 
 def exported_claims(filterset: ClaimFilter) -> Iterator[Claim]:
     search_term = filterset.search_term
-    order = filterset.sort_choice or ("rank" if search_term else "article")
+    order = filterset.order
     claims = (
         filterset.qs.select_related("article__outlet", "reviewed_by")
         .defer(*NOT_IN_LISTS)
@@ -71,7 +71,7 @@ def export_row(claim: Claim, claim_url: str) -> dict[str, object]:
         "sentence": claim.text,
         "verdict": claim.get_status_display(),
         "reason": claim.reason,
-        "reviewed_by": display_name(claim.reviewed_by),
+        "reviewed_by": public_name(claim.reviewed_by),
         "reviewed_at": claim.reviewed_at.isoformat() if claim.reviewed_at else "",
         "evidence_count": claim.evidence_total,
     }

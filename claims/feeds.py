@@ -8,6 +8,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 
 from claims.models import Claim
+from claims.plain_text import claim_plain_text, marker_labels
+from claims.templatetags.claims_extras import public_name
 from claims.views import NOT_IN_LISTS
 
 ITEMS_PER_FEED = 50
@@ -39,10 +41,19 @@ class ReviewedClaimsFeed(Feed):
         return Claim.objects.recently_reviewed()
 
     def items(self) -> QuerySet:
-        return self.claims().select_related("article__outlet").defer(*NOT_IN_LISTS)[:ITEMS_PER_FEED]
+        return (
+            self.claims()
+            .select_related("article__outlet", "reviewed_by")
+            .defer(*NOT_IN_LISTS)
+            .annotate(marker_labels=marker_labels())[:ITEMS_PER_FEED]
+        )
 
     def item_title(self, claim: Claim) -> str:
-        return f"{claim.get_status_display()}: {Truncator(claim.text).chars(140)}"
+        return f"{claim.get_status_display()}: {Truncator(claim_plain_text(claim)).chars(140)}"
+
+    def item_author_name(self, claim: Claim) -> str | None:
+        # The editor who signed the verdict, by full name only; the feed's author otherwise.
+        return public_name(claim.reviewed_by) or None
 
     def item_link(self, claim: Claim) -> str:
         return site_url(claim.get_absolute_url())

@@ -6,11 +6,11 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, Contributor
 from claims.models import Claim
+from claims.plain_text import claim_plain_text
 from factcheck.pages import absolute_url
 
 # reviewRating on a 1-5 scale, worst to best. 4 is left free for a "mostly supported" verdict
@@ -89,7 +89,8 @@ def claim_review(claim: Claim, request: HttpRequest) -> dict | None:
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": absolute_url(request, claim.get_absolute_url()),
-        "claimReviewed": " ".join(claim.text.split()),
+        # The sentence as quoted, without the article's citation markers ("…government.[2]").
+        "claimReviewed": " ".join(claim_plain_text(claim).split()),
         "reviewRating": rating,
         "author": organization(),
         "datePublished": timezone.localdate(claim.reviewed_at).isoformat(),
@@ -97,8 +98,11 @@ def claim_review(claim: Claim, request: HttpRequest) -> dict | None:
     }
 
 
-def json_ld_script(data: dict) -> SafeString:
+def json_ld(data: dict) -> SafeString:
+    """The data as JSON that is safe inside a <script> element; templates/_json_ld.html writes
+    the element, with the request's CSP nonce."""
     encoded = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(
         JSON_SCRIPT_ESCAPES
     )
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(encoded))
+    # Every character that could end the element or open markup is escaped just above.
+    return mark_safe(encoded)

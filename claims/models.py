@@ -46,20 +46,32 @@ class ClaimQuerySet(models.QuerySet):
         return self.annotate(evidence_count=models.Count("evidence", distinct=True))
 
 
+# What each verdict means, as readers read it under every verdict and on the "How we rate" page;
+# keyed by Claim.Status value. This is the one statement of the rating scale: change it here.
+STATUS_MEANINGS = {
+    "unreviewed": "Nobody has checked this sentence against its sources yet: the state of every "
+    "sentence when its article is imported.",
+    "supported": "The evidence backs what the sentence says.",
+    "contested": "Credible sources disagree with the sentence, or with each other about it.",
+    "false": "The evidence shows that the sentence is wrong.",
+    "unverifiable": "A checkable statement, but no evidence available to us settles it either way.",
+    "not_a_claim": "Not a factual claim at all: an opinion, a question, framing, or the quotation "
+    "of a slogan.",
+}
+
+
 class Claim(models.Model):
     class Status(models.TextChoices):
-        # Nobody has looked at it yet: the default for every imported sentence.
         UNREVIEWED = "unreviewed", "Unreviewed"
-        # The evidence backs what the sentence says.
         SUPPORTED = "supported", "Supported"
-        # Credible sources disagree with it, or with each other about it.
         CONTESTED = "contested", "Contested"
-        # The evidence shows it is wrong.
         FALSE = "false", "False"
-        # A checkable statement, but no available evidence settles it either way.
         UNVERIFIABLE = "unverifiable", "Unverifiable"
-        # Not a factual claim at all: opinion, question, framing, quotation of a slogan.
         NOT_A_CLAIM = "not_a_claim", "Not a claim"
+
+        @property
+        def meaning(self) -> str:
+            return STATUS_MEANINGS[self.value]
 
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="claims")
     ordinal = models.PositiveIntegerField(

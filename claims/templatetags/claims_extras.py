@@ -1,9 +1,12 @@
+from urllib.parse import urlsplit
+
 from django import template
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from claims.models import Claim
+from claims.plain_text import claim_plain_text
 from claims.search import render_headline
 
 register = template.Library()
@@ -20,11 +23,26 @@ def verdict_badge(status: str) -> SafeString:
 
 
 @register.filter
-def display_name(user: AbstractBaseUser | None) -> str:
-    """What readers see for an editor: the full name when one is set, else the username."""
+def public_name(user: AbstractBaseUser | None) -> str:
+    """What readers see for an editor: the full name, or nothing. Never the username: a login
+    name is a credential's half, and not how a publication signs its work."""
     if user is None:
         return ""
-    return user.get_full_name().strip() or user.get_username()
+    return user.get_full_name().strip()
+
+
+@register.filter
+def plain_text(claim: Claim) -> str:
+    """The claim's sentence without its citation markers (see claims/plain_text.py)."""
+    return claim_plain_text(claim)
+
+
+@register.filter
+def verdict_meaning(status: str) -> str:
+    try:
+        return Claim.Status(status).meaning
+    except ValueError:
+        return ""
 
 
 @register.filter
@@ -48,3 +66,25 @@ def nav_current(path: str, section_url: str) -> SafeString:
     if path.startswith(section_url):
         return mark_safe(' aria-current="true"')
     return mark_safe("")
+
+
+CHANGE_KIND_LABELS = {
+    "first": "Verdict published",
+    "verdict": "Verdict changed",
+    "reason": "Reason rewritten",
+    "withdrawal": "Verdict withdrawn",
+    "republished": "Verdict given again",
+}
+
+
+@register.filter
+def change_kind_label(kind: str) -> str:
+    """How the record of changes names a change (see claims.views.VerdictChange.kind)."""
+    return CHANGE_KIND_LABELS.get(kind, "Changed")
+
+
+@register.filter
+def url_domain(url: str) -> str:
+    """The host a link leads to, as readers recognise it: "www.bbc.co.uk" → "bbc.co.uk"."""
+    host = urlsplit(url or "").hostname or ""
+    return host.removeprefix("www.")
