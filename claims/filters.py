@@ -1,100 +1,39 @@
 """The claims page's filters: one FilterSet shared by the page, its exports and its counts."""
 
-import re
-
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import QueryDict
 
 from articles.models import Article
 from claims.models import Claim, Evidence
 from claims.search import SEARCH_TERM_MAX_LENGTH, search_query
-from factcheck.filters import date_range_filters
+from factcheck.filters import EntityFilter, date_range_filters, outlet_filter
 from sources.models import Outlet, Source
 
-SLUG_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
-# Postgres bigint: a larger number cannot be anybody's id, and must not reach the database.
-LARGEST_ID = 2**63 - 1
-
 SORT_CHOICES = [
+    ("reviewed", "Newest verdict first"),
     ("newest", "Newest article first"),
+    ("article", "Article by article, in reading order"),
     ("evidence", "Most evidence first"),
-    ("reviewed", "Recently reviewed first"),
 ]
-YES_NO_REVIEWED = [("yes", "Reviewed"), ("no", "Not reviewed yet")]
+# With a search, the best match comes first unless another order is chosen.
+DEFAULT_SORT = "reviewed"
+SEARCH_SORT = "rank"
+REVIEWED_CHOICES = [
+    ("yes", "Reviewed claims"),
+    ("no", "Sentences not reviewed yet"),
+    ("all", "All sentences"),
+]
 YES_NO_EVIDENCE = [("yes", "With evidence"), ("no", "Without evidence")]
-
-
-class ArticleReferenceField(forms.CharField):
-    """An article named by its slug (as in its address) or its number: a text box, not a select,
-    because there are thousands of articles."""
-
-    def clean(self, value: str) -> Article | None:
-        value = super().clean(value)
-        if not value:
-            return None
-        is_number = value.isdigit() and int(value) <= LARGEST_ID
-        if not is_number and not SLUG_PATTERN.match(value):
-            raise ValidationError(
-                "Enter an article's address name (like “my-article”) or its number.",
-                code="invalid",
-            )
-        lookup = Q(slug=value) | Q(pk=int(value)) if is_number else Q(slug=value)
-        # A slug that happens to be all digits wins over the number: it is what the address says.
-        matches = sorted(
-            Article.objects.filter(lookup).only("pk", "slug", "title")[:2],
-            key=lambda article: article.slug != value,
-        )
-        if not matches:
-            raise ValidationError("There is no article “%(value)s”.", params={"value": value})
-        return matches[0]
-
-
-class OutletReferenceField(forms.CharField):
-    def clean(self, value: str) -> Outlet | None:
-        value = super().clean(value)
-        if not value:
-            return None
-        if not SLUG_PATTERN.match(value):
-            raise ValidationError(
-                "Enter an outlet's address name, like “the-guardian”.", code="invalid"
-            )
-        outlet = Outlet.objects.filter(slug=value).only("pk", "slug", "name").first()
-        if outlet is None:
-            raise ValidationError("There is no outlet “%(value)s”.", params={"value": value})
-        return outlet
-
-
-class SourceReferenceField(forms.IntegerField):
-    def __init__(self, **kwargs) -> None:
-        super().__init__(min_value=1, max_value=LARGEST_ID, **kwargs)
-
-    def clean(self, value: str) -> Source | None:
-        number = super().clean(value)
-        if number is None:
-            return None
-        source = Source.objects.select_related("outlet").filter(pk=number).first()
-        if source is None:
-            raise ValidationError("There is no source number %(value)s.", params={"value": number})
-        return source
-
-
-class ArticleFilter(django_filters.Filter):
-    field_class = ArticleReferenceField
-
-
-class OutletFilter(django_filters.Filter):
-    field_class = OutletReferenceField
-
-
-class SourceFilter(django_filters.Filter):
-    field_class = SourceReferenceField
 
 
 class ClaimFilter(django_filters.FilterSet):
     """Invalid values are reported on the form; the filters that did validate still apply (that
-    is django-filter's behaviour: `qs` filters on `cleaned_data`, which holds the valid ones)."""
+    is django-filter's behaviour: `qs` filters on `cleaned_data`, which holds the valid ones).
+
+    A reader who opens the page without choosing sees the reviewed claims, newest verdict first:
+    what the site has to say. "All sentences" is one choice away (`reviewed=all`)."""
 
     q = django_filters.CharFilter(
         method="filter_search",
@@ -114,25 +53,26 @@ class ClaimFilter(django_filters.FilterSet):
         method="filter_contested", label="Contested only", widget=forms.CheckboxInput
     )
     reviewed = django_filters.ChoiceFilter(
-        method="filter_reviewed", label="Reviewed", choices=YES_NO_REVIEWED, empty_label="Any"
+        method="filter_reviewed", label="Show", choices=REVIEWED_CHOICES, empty_label=None
     )
     evidence = django_filters.ChoiceFilter(
         method="filter_evidence", label="Evidence", choices=YES_NO_EVIDENCE, empty_label="Any"
     )
-    article = ArticleFilter(
+    article = EntityFilter(
+        "articles",
         method="filter_article",
         label="Article",
-        max_length=200,
-        help_text="Its address name (the end of its address) or its number.",
+        help_text="Start typing its title.",
     )
-    outlet = OutletFilter(
+    outlet = outlet_filter(
         method="filter_outlet",
-        label="Outlet",
-        max_length=200,
-        help_text="Its address name, as in /outlets/the-guardian/.",
+        help_text="Claims in its articles, and claims that cite its work.",
     )
-    source = SourceFilter(
-        method="filter_source", label="Source number", help_text="Claims that use this source."
+    source = EntityFilter(
+        "sources",
+        method="filter_source",
+        label="Cited source",
+        help_text="Start typing the title of the cited work.",
     )
     published_from, published_to = date_range_filters(
         "article__published_on",
@@ -144,12 +84,30 @@ class ClaimFilter(django_filters.FilterSet):
         method="filter_sort",
         label="Sort by",
         choices=SORT_CHOICES,
-        empty_label="Article order, or best match",
+        empty_label="Newest verdict first, or best match for a search",
     )
 
     class Meta:
         model = Claim
         fields: list[str] = []
+
+    def __init__(self, data: QueryDict | None = None, *args, **kwargs) -> None:
+        # The default scope is written into the data, so the form shows it chosen and the
+        # filter applies it; it is remembered as a default so the canonical address leaves it
+        # out. Asking for a verdict (even "unreviewed") widens the default to every sentence.
+        self.default_scope = "all" if data is not None and data.getlist("verdict") else "yes"
+        self.reviewed_by_default = data is not None and not data.get("reviewed")
+        if self.reviewed_by_default:
+            data = data.copy()
+            data["reviewed"] = self.default_scope
+        super().__init__(data, *args, **kwargs)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        if "reviewed" in self.form.errors:
+            # A scope nobody offers is reported on the form, and the default stands meanwhile.
+            queryset = self.filter_reviewed(queryset, "reviewed", self.default_scope)
+        return queryset
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(search_vector=search_query(value))
@@ -161,7 +119,11 @@ class ClaimFilter(django_filters.FilterSet):
         return queryset.contested() if value else queryset
 
     def filter_reviewed(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.reviewed() if value == "yes" else queryset.needs_review()
+        if value == "yes":
+            return queryset.reviewed()
+        if value == "no":
+            return queryset.needs_review()
+        return queryset
 
     def filter_evidence(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # EXISTS rather than a join: a join would repeat claims and inflate the verdict counts.
@@ -172,7 +134,7 @@ class ClaimFilter(django_filters.FilterSet):
         return queryset.filter(article=value)
 
     def filter_outlet(self, queryset: QuerySet, name: str, value: Outlet) -> QuerySet:
-        return queryset.filter(article__outlet=value)
+        return queryset.filter(pk__in=claims_of_outlet(value))
 
     def filter_source(self, queryset: QuerySet, name: str, value: Source) -> QuerySet:
         return queryset.filter(Exists(Evidence.objects.filter(claim=OuterRef("pk"), source=value)))
@@ -189,6 +151,17 @@ class ClaimFilter(django_filters.FilterSet):
     def sort_choice(self) -> str:
         return self.valid_value("sort") or ""
 
+    @property
+    def order(self) -> str:
+        """The order the list is in: the one chosen, else best match for a search, else the
+        newest verdict first."""
+        return self.sort_choice or (SEARCH_SORT if self.search_term else DEFAULT_SORT)
+
+    @property
+    def scope(self) -> str:
+        """ "yes" (reviewed claims), "no" or "all", as applied."""
+        return self.valid_value("reviewed") or self.default_scope
+
     def valid_value(self, name: str) -> object:
         self.errors  # noqa: B018 - cleaned_data exists only once the form has validated
         return self.form.cleaned_data.get(name)
@@ -199,5 +172,19 @@ class ClaimFilter(django_filters.FilterSet):
         return {
             name: value
             for name, value in self.form.cleaned_data.items()
-            if value not in (None, "", [], False) and name != "sort"
+            if value not in (None, "", [], False) and name not in ("sort", "reviewed")
         }
+
+
+def claims_of_outlet(outlet: Outlet) -> QuerySet:
+    """Ids of the claims an outlet is behind: in articles it published (as the article says, or
+    as the work another article cites), and citing its work as evidence. A UNION of three
+    index-served lists, so Postgres looks the claims up by id instead of testing every claim."""
+    return (
+        Evidence.objects.filter(source__outlet=outlet)
+        .values("claim_id")
+        .union(
+            Claim.objects.filter(article__outlet=outlet).values("id"),
+            Claim.objects.filter(article__cited_as__outlet=outlet).values("id"),
+        )
+    )

@@ -3,13 +3,19 @@ page that offers it."""
 
 import django_filters
 from django import forms
-from django.db.models import Exists, Model, OuterRef, QuerySet
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.urls import reverse
+from django.utils.html import format_html
 
-from sources.models import Outlet
+from factcheck.lookups import KINDS
 
 # Long enough for any title a reader could want; longer input is reported, not searched.
 SEARCH_MAX_LENGTH = 200
+# Names offered when what a reader typed matches nothing exactly.
+CLOSE_SHOWN = 5
+# A source reads "Title — Outlet", and titles run to 500 characters.
+ENTITY_MAX_LENGTH = 800
 
 
 def iso_date_input() -> forms.DateInput:
@@ -27,19 +33,69 @@ def title_filter() -> django_filters.CharFilter:
     )
 
 
-def outlet_filter(listed_model: type[Model]) -> django_filters.ModelChoiceFilter:
-    """A choice of the outlets that have rows of `listed_model`: only those would give results,
-    and all the outlets together (the sources' ones too) can number in the hundreds."""
+class SuggestInput(forms.TextInput):
+    """A text box with type-ahead: static/js/suggest.js fills its <datalist> from the JSON
+    suggestion endpoint as the reader types. Without JavaScript it is a plain text box, and the
+    field resolves whatever name was typed (or says which ones are close)."""
 
-    def outlets_with_rows(request: HttpRequest | None) -> QuerySet[Outlet]:
-        return Outlet.objects.filter(Exists(listed_model.objects.filter(outlet=OuterRef("pk"))))
+    def __init__(self, kind: str, attrs: dict | None = None) -> None:
+        super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+        self.kind = kind
 
-    return django_filters.ModelChoiceFilter(
-        queryset=outlets_with_rows,
-        to_field_name="slug",
-        label="Outlet",
-        empty_label="Any outlet",
-    )
+    def render(self, name: str, value: object, attrs: dict | None = None, renderer=None) -> str:
+        attrs = dict(attrs or {})
+        list_id = f"{attrs.get('id') or 'id_' + name}-choices"
+        attrs |= {"list": list_id, "data-suggest": reverse("suggest", kwargs={"kind": self.kind})}
+        text_box = super().render(name, value, attrs, renderer)
+        return format_html('{}<datalist id="{}"></datalist>', text_box, list_id)
+
+
+class EntityField(forms.CharField):
+    """An article, outlet or source named as a reader names it (see factcheck/lookups.py). A
+    text box rather than a select: there can be thousands of each."""
+
+    def __init__(self, kind: str, **kwargs) -> None:
+        kwargs.setdefault("max_length", ENTITY_MAX_LENGTH)
+        kwargs.setdefault("widget", SuggestInput(kind))
+        super().__init__(**kwargs)
+        self.kind = kind
+        self.resolved_from: tuple[str, str] | None = None
+
+    def clean(self, value: str) -> Model | None:
+        value = super().clean(value)
+        if not value:
+            return None
+        lookups = KINDS[self.kind]
+        found = lookups.resolve(value)
+        if found is None:
+            close = [suggestion.value for suggestion in lookups.suggestions(value, CLOSE_SHOWN)]
+            message = f"There is no {lookups.noun} “{value}”."
+            if close:
+                message += " Did you mean " + " or ".join(f"“{name}”" for name in close) + "?"
+            raise ValidationError(message, code="not_found")
+        # The box then shows the name, even when the address gave a number or a slug.
+        self.resolved_from = (value, lookups.label(found))
+        return found
+
+    def prepare_value(self, value: object) -> object:
+        if self.resolved_from and isinstance(value, str) and value.strip() == self.resolved_from[0]:
+            return self.resolved_from[1]
+        return value
+
+
+class EntityFilter(django_filters.Filter):
+    field_class = EntityField
+
+    def __init__(self, kind: str, **kwargs) -> None:
+        super().__init__(kind=kind, **kwargs)
+
+
+def outlet_filter(method: str | None = None, **options: str) -> EntityFilter:
+    options.setdefault("label", "Outlet")
+    options.setdefault("help_text", "Its name, as in “BBC”.")
+    if method is None:
+        return EntityFilter("outlets", field_name="outlet", **options)
+    return EntityFilter("outlets", method=method, **options)
 
 
 def date_range_filters(

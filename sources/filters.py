@@ -1,15 +1,15 @@
 import django_filters
 from django.db.models import QuerySet
 
-from factcheck.filters import outlet_filter, title_filter
-from sources.models import Source
+from factcheck.filters import SEARCH_MAX_LENGTH, outlet_filter, title_filter
+from sources.models import Outlet, Source
 
 YES_NO_CHOICES = [("yes", "Yes"), ("no", "No")]
 
 
 class SourceFilter(django_filters.FilterSet):
     q = title_filter()
-    outlet = outlet_filter(Source)
+    outlet = outlet_filter(help_text="Its name, as in “BBC”: works it published.")
     # Choices rather than a yes/no/unknown boolean, so a mistyped value is reported, not ignored.
     in_bibliography = django_filters.ChoiceFilter(
         choices=YES_NO_CHOICES,
@@ -35,3 +35,16 @@ class SourceFilter(django_filters.FilterSet):
 
     def filter_linked(self, queryset: QuerySet[Source], name: str, value: str) -> QuerySet[Source]:
         return queryset.filter(linked_article__isnull=value != "yes")
+
+
+class OutletFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        field_name="name",
+        lookup_expr="icontains",
+        label="Name contains",
+        max_length=SEARCH_MAX_LENGTH,
+    )
+
+    class Meta:
+        model = Outlet
+        fields: list[str] = []
