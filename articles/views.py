@@ -1,7 +1,13 @@
-from django.db.models import Count, F, Q, QuerySet
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from articles.filters import ArticleFilter
 from articles.models import Article
@@ -13,7 +19,9 @@ from articles.rendering import (
     safe_external_url,
 )
 from claims.models import Claim
+from claims.views import CHART_ORDER
 from factcheck.pages import absolute_url, render_filtered_list
+from sources.models import Source
 
 
 def articles_newest_first() -> QuerySet[Article]:
@@ -26,9 +34,24 @@ def articles_newest_first() -> QuerySet[Article]:
     )
 
 
+def cited_as_outlet() -> QuerySet[Source]:
+    """The works in our sources that are a given article (OuterRef "pk"), with an outlet: how
+    an article whose file names no publisher is still known to be, say, The Economist's."""
+    return Source.objects.filter(linked_article=OuterRef("pk"), outlet__isnull=False).order_by("pk")
+
+
+def with_cited_outlet(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """The outlet (name and slug) other articles cite each article as: for the articles whose
+    file does not say who published them. Subqueries, so no extra query."""
+    return articles.annotate(
+        cited_outlet_name=Subquery(cited_as_outlet().values("outlet__name")[:1]),
+        cited_outlet_slug=Subquery(cited_as_outlet().values("outlet__slug")[:1]),
+    )
+
+
 def listed_articles() -> QuerySet[Article]:
-    """Articles with the claim counts a list row shows."""
-    return articles_newest_first().annotate(
+    """Articles with the claim counts a list row shows, and the outlet they are cited as."""
+    return with_cited_outlet(articles_newest_first()).annotate(
         claim_count=Count("claims"),
         contested_count=Count("claims", filter=Q(claims__status=Claim.Status.CONTESTED)),
     )
@@ -41,10 +64,37 @@ def article_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@dataclass
+class VerdictCount:
+    status: str
+    label: str
+    count: int
+
+
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.with_outlet().defer("metadata"), slug=slug)
+    # With what other articles' reference lists say it is, for a file that names no publisher,
+    # date or address: their outlet, date and link.
+    cited_as = cited_as_outlet().order_by("published_on", "pk")
+    article = get_object_or_404(
+        with_cited_outlet(Article.objects.with_outlet().defer("metadata")).annotate(
+            cited_published_on=Subquery(
+                cited_as.filter(published_on__isnull=False).values("published_on")[:1]
+            ),
+            cited_url=Subquery(
+                Source.objects.filter(linked_article=OuterRef("pk"))
+                .exclude(url="")
+                .order_by("pk")
+                .values("url")[:1]
+            ),
+        ),
+        slug=slug,
+    )
     contributors = list(article.contributors.order_by("position"))
-    claims = list(article.claims.current().only("id", "start", "end", "status").order_by("ordinal"))
+    claims = list(
+        article.claims.current()
+        .only("id", "text", "start", "end", "status", "reason")
+        .order_by("ordinal")
+    )
     references = list(
         article.references.select_related("source__outlet", "source__linked_article")
         .defer(
@@ -55,7 +105,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("position")
     )
     citations = list(
-        article.citations.order_by("position").values_list("start", "end", "reference")
+        article.citations.order_by("position").values_list("start", "end", "reference", "label")
     )
     citing_articles = list(
         articles_newest_first()
@@ -85,26 +135,70 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             reference_position=reference_by_id[reference_id].position,
             reference_text=reference_by_id[reference_id].raw_text,
         )
-        for start, end, reference_id in citations
+        for start, end, reference_id, _label in citations
         # A marker pointing at another article's reference list has no entry here to link to.
         if reference_id in reference_by_id
     ]
     cited_count = count_sentences_with_citations(claim_spans, citation_spans)
+
+    # The summary at the top: verdicts counted, the disputed sentences with their reasons.
+    labels_by_claim = markers_by_claim(claims, citations)
+    for claim in claims:
+        claim.marker_labels = labels_by_claim.get(claim.pk, [])
+    statuses = Counter(claim.status for claim in claims)
+    verdict_counts = [
+        VerdictCount(status, status.label, statuses[status])
+        for status in CHART_ORDER
+        if statuses[status]
+    ]
+    disputed = [
+        claim for claim in claims if claim.status in (Claim.Status.CONTESTED, Claim.Status.FALSE)
+    ]
+    article_url = safe_external_url(article.url) or safe_external_url(article.cited_url or "")
     return render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
-            "article_url": safe_external_url(article.url),
+            "article_url": article_url,
             "contributors": contributors,
             "paragraphs": render_body(article.body, claims=claim_spans, citations=citation_spans),
             "references": references,
             "citing_articles": citing_articles,
             "sentence_count": len(claim_spans),
+            "reviewed_count": len(claims) - statuses[Claim.Status.UNREVIEWED],
+            "verdict_counts": verdict_counts,
+            "disputed": disputed,
             "cited_sentence_count": cited_count,
             "cited_sentence_percent": round(100 * cited_count / len(claim_spans))
             if claim_spans
             else 0,
+            "claims_url": f"{reverse('claims:claim_list')}?"
+            + urlencode({"article": article.slug, "reviewed": "all", "sort": "article"}),
             "canonical_url": absolute_url(request, article.get_absolute_url()),
+            "social_title": article.title,
+            "social_description": article_description(article, statuses),
+            "social_type": "article",
         },
     )
+
+
+def markers_by_claim(claims: list[Claim], citations: list[tuple]) -> dict[int, list[str]]:
+    """The labels of the citation markers inside each claim, from rows already loaded."""
+    starts = [claim.start for claim in claims]
+    labels: dict[int, list[str]] = {}
+    for start, end, _reference_id, label in citations:
+        index = bisect_right(starts, start) - 1
+        if index >= 0 and end <= claims[index].end:
+            labels.setdefault(claims[index].pk, []).append(label)
+    return labels
+
+
+def article_description(article: Article, statuses: Counter) -> str:
+    reviewed = sum(statuses.values()) - statuses[Claim.Status.UNREVIEWED]
+    if article.standfirst:
+        return Truncator(article.standfirst).chars(200)
+    summary = f"{reviewed} of its {sum(statuses.values())} sentences checked"
+    if statuses[Claim.Status.CONTESTED]:
+        summary += f", {statuses[Claim.Status.CONTESTED]} contested"
+    return f"{Truncator(article.title).chars(120)}: {summary}, with their sources."

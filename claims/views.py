@@ -5,18 +5,27 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.text import Truncator
 
-from claims.filters import ClaimFilter
-from claims.jsonld import claim_review, json_ld_script
+from articles.rendering import safe_external_url
+from claims.filters import SEARCH_SORT, SORT_CHOICES, ClaimFilter
+from claims.jsonld import claim_review, json_ld
 from claims.models import Claim, Evidence
-from claims.pagination import InvalidCursor, keyset_page
+from claims.pagination import LARGEST_INTEGER, InvalidCursor, keyset_page
+from claims.plain_text import (
+    claim_plain_text,
+    headline_without_markers,
+    marker_labels,
+    without_markers,
+)
 from claims.search import search_headline, search_rank
-from factcheck.pages import PAGE_SIZE, absolute_url
+from claims.services import CHANGE_REASON_MAX_LENGTH
+from factcheck.pages import PAGE_SIZE, absolute_url, correlated_count
 
 LATEST_ON_HOME = 10
 RELATED_CLAIMS_SHOWN = 20
@@ -63,25 +72,24 @@ def claims_count(number: int) -> str:
     return f"{number} claim" if number == 1 else f"{number} claims"
 
 
+ORDER_LABELS = dict(SORT_CHOICES) | {SEARCH_SORT: "Best match first"}
+
+
 def evidence_total() -> Coalesce:
-    # A correlated count (served by the (claim, source, stance) unique index) rather than a
-    # JOIN + GROUP BY, so the list query keeps one row per claim and can be keyset-filtered.
-    per_claim = (
-        Evidence.objects.filter(claim=OuterRef("pk"))
-        .order_by()
-        .values("claim")
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
-    return Coalesce(Subquery(per_claim), 0)
+    # Served by the (claim, source, stance) unique index; keeps the list query at one row per
+    # claim, so it can be keyset-filtered.
+    return correlated_count(Evidence.objects.filter(claim=OuterRef("pk")), "claim")
 
 
 def home(request: HttpRequest) -> HttpResponse:
     shares, total = verdict_shares(Claim.objects.all())
+    # "Not a claim" is a verdict, but not news: the front page shows what was checked.
     latest = (
         Claim.objects.recently_reviewed()
+        .exclude(status=Claim.Status.NOT_A_CLAIM)
         .select_related("article__outlet")
-        .defer(*NOT_IN_LISTS)[:LATEST_ON_HOME]
+        .defer(*NOT_IN_LISTS)
+        .annotate(marker_labels=marker_labels())[:LATEST_ON_HOME]
     )
     unreviewed = next(share.count for share in shares if share.status == Claim.Status.UNREVIEWED)
     return render(
@@ -93,6 +101,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "chart_caption": f"All {claims_count(total)} by verdict, "
             f"{total - unreviewed} reviewed.",
             "latest": latest,
+            "contested_total": next(
+                share.count for share in shares if share.status == Claim.Status.CONTESTED
+            ),
             "canonical_url": absolute_url(request, reverse("claims:home")),
         },
     )
@@ -104,6 +115,8 @@ def canonical_query(filterset: ClaimFilter, *, keep_cursor: bool) -> str:
     pairs = []
     for name in sorted(form.fields):
         if name in filterset.errors or form.cleaned_data.get(name) in (None, "", [], False):
+            continue
+        if name == "reviewed" and filterset.reviewed_by_default:
             continue
         values = [value for value in form.data.getlist(name) if value]
         pairs.extend((name, value) for value in sorted(values))
@@ -124,12 +137,16 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     claims = filterset.qs
     shares, total = verdict_shares(claims)
     search_term = filterset.search_term
-    order = filterset.sort_choice or ("rank" if search_term else "article")
+    order = filterset.order
 
     page_claims = (
         claims.select_related("article__outlet")
         .defer(*NOT_IN_LISTS)
-        .annotate(evidence_total=evidence_total(), article_published_on=F("article__published_on"))
+        .annotate(
+            evidence_total=evidence_total(),
+            article_published_on=F("article__published_on"),
+            marker_labels=marker_labels(),
+        )
     )
     if order == "rank":
         page_claims = page_claims.annotate(rank=search_rank(search_term))
@@ -155,13 +172,14 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             .values_list("pk", "headline")
         )
         for claim in page.rows:
-            claim.headline = headlines[claim.pk]
+            claim.headline = headline_without_markers(headlines[claim.pk], claim.marker_labels)
 
     applied = filterset.applied_filters()
     # The long part of the form stays folded so that, on a phone, the results come first.
     # Filters in use are listed above the results; it opens for what is shown nowhere else:
     # an error to correct, or the chosen sort.
     filters_open = bool(filterset.errors) or bool(filterset.sort_choice)
+    scope = filterset.scope
     query = canonical_query(filterset, keep_cursor=not cursor_error)
     list_url = reverse("claims:claim_list")
     return render(
@@ -177,6 +195,8 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             "shares": shares,
             "total": total,
             "chart_caption": f"The {claims_count(total)} matching, by verdict.",
+            "scope": scope,
+            "order_label": ORDER_LABELS[order],
             "search_term": search_term,
             "cursor_error": cursor_error,
             "is_first_page": not (request.GET.get("after") or request.GET.get("before"))
@@ -194,6 +214,38 @@ class VerdictChange:
     old_status: str | None
     new_status: str
     reason: str
+    # "first" (the first verdict), "verdict" (a different verdict), "reason" (the same verdict,
+    # its reason rewritten), "withdrawal" (back to unreviewed) or "republished" (a verdict again
+    # after a withdrawal).
+    kind: str
+    # A withdrawal's reason is kept only in the history's short change-reason column.
+    reason_shortened: bool = False
+
+    @property
+    def is_correction(self) -> bool:
+        return self.kind != "first"
+
+
+def withdrawal_reason(record: object) -> tuple[str, bool]:
+    """The reason an editor gave for withdrawing a verdict, and whether it was cut short.
+
+    A withdrawn claim keeps no reason of its own (an unreviewed claim has none), so the reason
+    lives in the history record's change reason, "Unreviewed: <reason>", which is cut to 100
+    characters (claims/services.py)."""
+    change_reason = record.history_change_reason or ""
+    prefix = f"{Claim.Status.UNREVIEWED.label}: "
+    if not change_reason.startswith(prefix):
+        return "", False
+    reason = change_reason.removeprefix(prefix)
+    return reason, len(change_reason) >= CHANGE_REASON_MAX_LENGTH and reason.endswith("…")
+
+
+def change_kind(previous: object | None, record: object, *, published_before: bool) -> str:
+    if record.status == Claim.Status.UNREVIEWED:
+        return "withdrawal"
+    if previous is None or previous.status == Claim.Status.UNREVIEWED:
+        return "republished" if published_before else "first"
+    return "verdict" if record.status != previous.status else "reason"
 
 
 def verdict_changes(records: list) -> list[VerdictChange]:
@@ -201,6 +253,7 @@ def verdict_changes(records: list) -> list[VerdictChange]:
     first. The import that created the claim unreviewed is not a verdict and is left out."""
     changes = []
     previous = None
+    published_before = False
     for record in records:
         if record.history_type == "-":
             continue
@@ -209,15 +262,22 @@ def verdict_changes(records: list) -> list[VerdictChange]:
         else:
             changed = record.status != previous.status or record.reason != previous.reason
         if changed:
+            kind = change_kind(previous, record, published_before=published_before)
+            reason, shortened = (
+                withdrawal_reason(record) if kind == "withdrawal" else (record.reason, False)
+            )
             changes.append(
                 VerdictChange(
                     changed_at=record.history_date,
                     changed_by=record.history_user,
                     old_status=previous.status if previous is not None else None,
                     new_status=record.status,
-                    reason=record.reason,
+                    reason=reason,
+                    kind=kind,
+                    reason_shortened=shortened,
                 )
             )
+        published_before = published_before or record.status != Claim.Status.UNREVIEWED
         previous = record
     return list(reversed(changes))
 
@@ -236,22 +296,54 @@ def sentence_in_paragraph(claim: Claim) -> tuple[str, str, str] | None:
     return before, claim.text, after
 
 
+@dataclass
+class EvidenceGroup:
+    stance: str
+    heading: str
+    items: list
+
+
+EVIDENCE_HEADINGS = {
+    Evidence.Stance.CONTRADICTS: "Sources that contradict it",
+    Evidence.Stance.SUPPORTS: "Sources that support it",
+    Evidence.Stance.CITED: "Sources the article cites for it",
+}
+
+
+def claim_description(claim: Claim, plain: str, *, withdrawn: bool) -> str:
+    """One or two sentences for search results and link previews."""
+    if claim.status == Claim.Status.UNREVIEWED:
+        state = "Not currently reviewed" if withdrawn else "Not reviewed yet"
+        return f"{state}: “{Truncator(plain).chars(120)}”"
+    return f"{claim.get_status_display()}: {Truncator(claim.reason).chars(180)}"
+
+
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(
         Claim.objects.select_related("article__outlet", "reviewed_by")
         .defer("search_vector")
+        .annotate(marker_labels=marker_labels())
         .prefetch_related("article__contributors"),
         pk=pk,
     )
-    evidence = list(claim.evidence.select_related("source__outlet").order_by("id"))
-    evidence_by_stance = [
-        (stance, [item for item in evidence if item.stance == stance]) for stance in Evidence.Stance
+    evidence = list(
+        claim.evidence.select_related("source__outlet", "source__linked_article")
+        .defer("source__fingerprint", "source__linked_article__body")
+        .order_by("id")
+    )
+    for item in evidence:
+        item.source_url = safe_external_url(item.source.url)
+    evidence_groups = [
+        EvidenceGroup(stance, heading, [item for item in evidence if item.stance == stance])
+        for stance, heading in EVIDENCE_HEADINGS.items()
     ]
-    history = claim.history.select_related("history_user").order_by("history_date", "history_id")
+    history = claim.history.select_related("history_user").order_by("history_id")
+    changes = verdict_changes(list(history))
     related = (
         claim.related_claims.exclude(article_id=claim.article_id)
         .select_related("article__outlet")
         .defer(*NOT_IN_LISTS)
+        .annotate(marker_labels=marker_labels())
         .order_by(F("reviewed_at").desc(nulls_last=True), "id")[:RELATED_CLAIMS_SHOWN]
     )
     review = claim_review(claim, request)
@@ -260,19 +352,124 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for contributor in claim.article.contributors.all()
         if contributor.role == contributor.Role.AUTHOR
     ]
+    plain = claim_plain_text(claim)
+    withdrawn = claim.status == Claim.Status.UNREVIEWED and bool(changes)
+    first_published = next(
+        (change.changed_at for change in reversed(changes) if change.kind == "first"), None
+    )
+    canonical_url = absolute_url(request, claim.get_absolute_url())
     return render(
         request,
         "claims/claim_detail.html",
         {
             "claim": claim,
+            "claim_text": plain,
             "article": claim.article,
+            "article_url": safe_external_url(claim.article.url),
             "authors": authors,
             "context": sentence_in_paragraph(claim),
-            "evidence_count": len(evidence),
-            "evidence_by_stance": [group for group in evidence_by_stance if group[1]],
-            "changes": verdict_changes(list(history)),
+            "evidence": evidence,
+            "evidence_groups": [group for group in evidence_groups if group.items],
+            "changes": changes,
+            "corrections": [change for change in changes if change.is_correction],
+            "withdrawn": withdrawn,
+            "withdrawal": changes[0] if withdrawn else None,
+            "first_published": first_published,
             "related": list(related),
-            "claim_review": json_ld_script(review) if review else "",
-            "canonical_url": absolute_url(request, claim.get_absolute_url()),
+            "claim_review": json_ld(review) if review else "",
+            "canonical_url": canonical_url,
+            "social_title": f"“{Truncator(plain).chars(110)}”: {claim.get_status_display()}",
+            "social_description": claim_description(claim, plain, withdrawn=withdrawn),
+            "social_type": "article",
+        },
+    )
+
+
+CORRECTIONS_PAGE_SIZE = 25
+
+
+def corrections_log(*, older_than: int | None = None) -> QuerySet:
+    """Every change to a published verdict, newest first: a different verdict, a rewritten
+    reason, a withdrawal, or a verdict given again after one. A claim's first verdict is
+    publication, not a correction, and is left out.
+
+    Read from the verdict history itself (django-simple-history's rows), so nothing can be
+    corrected off the record. Each row is compared with the claim's row before it; the walk goes
+    down the history's primary key and stops once a page is full."""
+    history = Claim.history.model
+    earlier = history.objects.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
+    previous = earlier.order_by("-history_id")
+    rows = (
+        history.objects.filter(history_type="~")
+        .annotate(
+            previous_status=Subquery(previous.values("status")[:1]),
+            previous_reason=Subquery(previous.values("reason")[:1]),
+        )
+        .filter(Exists(earlier.exclude(status=Claim.Status.UNREVIEWED)))
+        .exclude(status=F("previous_status"), reason=F("previous_reason"))
+        .annotate(
+            marker_labels=marker_labels(),
+            claim_exists=Exists(Claim.objects.filter(pk=OuterRef("id"))),
+        )
+        .select_related("history_user", "article")
+        .defer("article__body", "article__metadata")
+        .order_by("-history_id")
+    )
+    if older_than is not None:
+        rows = rows.filter(history_id__lt=older_than)
+    return rows
+
+
+@dataclass
+class Correction:
+    record: object
+    claim_text: str
+    old_status: str
+    kind: str
+    reason: str
+    reason_shortened: bool
+
+
+def corrections(request: HttpRequest) -> HttpResponse:
+    raw_cursor = request.GET.get("older_than", "")
+    older_than = None
+    cursor_error = ""
+    if raw_cursor:
+        if raw_cursor.isdigit() and int(raw_cursor) <= LARGEST_INTEGER:
+            older_than = int(raw_cursor)
+        else:
+            cursor_error = "That page link is damaged, so this is the first page."
+    rows = list(corrections_log(older_than=older_than)[: CORRECTIONS_PAGE_SIZE + 1])
+    entries = []
+    for record in rows[:CORRECTIONS_PAGE_SIZE]:
+        kind = change_kind(
+            # Only the previous row's status decides the kind; a stand-in carries it.
+            Claim(status=record.previous_status),
+            record,
+            published_before=True,
+        )
+        reason, shortened = (
+            withdrawal_reason(record) if kind == "withdrawal" else (record.reason, False)
+        )
+        entries.append(
+            Correction(
+                record=record,
+                claim_text=without_markers(record.text, record.marker_labels),
+                old_status=record.previous_status,
+                kind=kind,
+                reason=reason,
+                reason_shortened=shortened,
+            )
+        )
+    has_more = len(rows) > CORRECTIONS_PAGE_SIZE
+    return render(
+        request,
+        "claims/corrections.html",
+        {
+            "entries": entries,
+            "next_cursor": entries[-1].record.history_id if has_more else None,
+            "is_first_page": older_than is None,
+            "cursor_error": cursor_error,
+            "canonical_url": absolute_url(request, reverse("claims:corrections")),
         },
     )

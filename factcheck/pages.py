@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_filters import FilterSet
@@ -43,4 +44,14 @@ def render_filtered_list(
             "page_obj": page,
             "canonical_url": list_canonical_url(request, list_path, page),
         },
+    )
+
+
+def correlated_count(rows: QuerySet, outer_field: str) -> Coalesce:
+    """How many of `rows` belong to each outer row, `rows` being filtered on
+    OuterRef("pk") through `outer_field`. A correlated count rather than a JOIN + GROUP BY: the
+    outer query keeps one row each, and only the rows it returns pay for their counts."""
+    return Coalesce(
+        Subquery(rows.order_by().values(outer_field).annotate(total=Count("pk")).values("total")),
+        0,
     )

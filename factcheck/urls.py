@@ -2,12 +2,22 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from factcheck import views
 from factcheck.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page links to.
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("suggest/<slug:kind>/", views.suggest, name="suggest"),
+    path("how-we-rate/", views.how_we_rate, name="how_we_rate"),
+    path("methodology/", views.methodology, name="methodology"),
+    path("corrections-policy/", views.corrections_policy, name="corrections_policy"),
+    path("about/", views.about, name="about"),
     path("", include("claims.urls")),
     path("articles/", include("articles.urls")),
     path("", include("sources.urls")),
 ]
+
+handler500 = "factcheck.views.server_error"

@@ -1,13 +1,22 @@
-from django.db.models import Count, F, Q, QuerySet
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from articles.models import Article
 from articles.rendering import safe_external_url
 from articles.views import articles_newest_first, listed_articles
-from claims.models import Evidence
-from factcheck.pages import absolute_url, render_filtered_list
-from sources.filters import SourceFilter
+from claims.filters import claims_of_outlet
+from claims.models import Claim, Evidence
+from claims.plain_text import marker_labels as claim_marker_labels
+from claims.views import CHART_ORDER, NOT_IN_LISTS
+from factcheck.lookups import source_label
+from factcheck.pages import absolute_url, correlated_count, render_filtered_list
+from sources.filters import OutletFilter, SourceFilter
 from sources.models import Outlet, Source
 
 # An outlet page shows this many of each; the filtered lists hold the rest.
@@ -43,6 +52,13 @@ def source_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Per stance, a source page lists this many claims; the claims page filtered by the source
+# holds them all.
+SOURCE_CLAIMS_PER_STANCE = 20
+CITING_ARTICLES_SHOWN = 20
+OUTLET_CLAIMS_SHOWN = 10
+
+
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(
         Source.objects.select_related("outlet", "linked_article__outlet").defer(
@@ -50,6 +66,8 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
+    # One query for every stance: each row knows its place within its stance and the stance's
+    # total, so the lists are capped without a query per stance or a count per stance.
     evidence = list(
         Evidence.objects.filter(source=source)
         .select_related("claim__article")
@@ -58,44 +76,132 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "quote",
             "claim__text",
             "claim__status",
+            "claim__start",
+            "claim__end",
             "claim__article__title",
             "claim__article__slug",
             "claim__article__published_on",
         )
-        .order_by(
-            F("claim__article__published_on").desc(nulls_last=True),
-            "claim__article__title",
-            "claim__ordinal",
-            "pk",
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F("stance")],
+                order_by=[
+                    F("claim__reviewed_at").desc(nulls_last=True),
+                    F("claim__article__published_on").desc(nulls_last=True),
+                    F("claim_id"),
+                    F("pk"),
+                ],
+            ),
+            stance_total=Window(Count("pk"), partition_by=[F("stance")]),
+            marker_labels=claim_marker_labels("claim__"),
         )
+        .filter(place__lte=SOURCE_CLAIMS_PER_STANCE)
+        .order_by("stance", "place")
     )
-    citing_articles = list(articles_newest_first().filter(references__source=source).distinct())
-    stance_groups = [
-        {
-            "stance": stance,
-            "heading": heading,
-            "evidence": [item for item in evidence if item.stance == stance],
-        }
-        for stance, heading in STANCE_HEADINGS.items()
-    ]
+    for item in evidence:
+        item.claim.marker_labels = item.marker_labels
+    citing_articles = list(
+        articles_newest_first()
+        .filter(references__source=source)
+        .distinct()[: CITING_ARTICLES_SHOWN + 1]
+    )
+    stance_groups = []
+    for stance, heading in STANCE_HEADINGS.items():
+        items = [item for item in evidence if item.stance == stance]
+        stance_groups.append(
+            {
+                "stance": stance,
+                "heading": heading,
+                "evidence": items,
+                "total": items[0].stance_total if items else 0,
+            }
+        )
+    source_url = safe_external_url(source.url)
     return render(
         request,
         "sources/source_detail.html",
         {
             "source": source,
-            "source_url": safe_external_url(source.url),
+            "source_url": source_url,
             "stance_groups": stance_groups,
             "has_evidence": bool(evidence),
-            "citing_articles": citing_articles,
+            "shown_per_stance": SOURCE_CLAIMS_PER_STANCE,
+            "citing_articles": citing_articles[:CITING_ARTICLES_SHOWN],
+            "more_citing_articles": len(citing_articles) > CITING_ARTICLES_SHOWN,
+            "claims_url": claims_list_url(source=source.pk),
             "canonical_url": absolute_url(request, source.get_absolute_url()),
+            "social_title": source_label(source),
+            "social_description": f"Which claims cite, support or contradict "
+            f"{source_label(source)}, and our verdicts on them.",
         },
     )
 
 
+def claims_list_url(**filters: object) -> str:
+    """The claims page filtered to one entity, every sentence included, in reading order."""
+    return f"{reverse('claims:claim_list')}?{urlencode({**filters, 'reviewed': 'all'})}"
+
+
+@dataclass
+class VerdictRecord:
+    status: str
+    label: str
+    # Claims that cite the outlet's work, and claims in articles it published.
+    citing: int
+    published: int
+
+
+def outlet_verdict_record(outlet: Outlet) -> tuple[list[VerdictRecord], int]:
+    """How the claims an outlet is behind fared, by verdict: one GROUP BY over those claims
+    only (looked up through claims_of_outlet's indexes), never over every claim."""
+    cites_outlet = Exists(Evidence.objects.filter(claim=OuterRef("pk"), source__outlet=outlet))
+    in_its_articles = Q(article__outlet=outlet) | Exists(
+        Source.objects.filter(linked_article=OuterRef("article_id"), outlet=outlet)
+    )
+    counts = {
+        row["status"]: row
+        for row in Claim.objects.filter(pk__in=claims_of_outlet(outlet))
+        .order_by()
+        .values("status")
+        .annotate(
+            citing=Count("pk", filter=Q(cites_outlet)),
+            published=Count("pk", filter=in_its_articles),
+            either=Count("pk"),
+        )
+    }
+    rows = [
+        VerdictRecord(
+            status,
+            status.label,
+            counts.get(status, {}).get("citing", 0),
+            counts.get(status, {}).get("published", 0),
+        )
+        for status in CHART_ORDER
+    ]
+    return rows, sum(row["either"] for row in counts.values())
+
+
 def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
     outlet = get_object_or_404(Outlet, slug=slug)
+    record, claims_total = outlet_verdict_record(outlet)
+    # The claims citing its work, newest verdict first: what a reader comes to see.
+    citing_claims = list(
+        Claim.objects.filter(
+            Exists(Evidence.objects.filter(claim=OuterRef("pk"), source__outlet=outlet))
+        )
+        .recently_reviewed()
+        .select_related("article__outlet")
+        .defer(*NOT_IN_LISTS)
+        .annotate(marker_labels=claim_marker_labels())[: OUTLET_CLAIMS_SHOWN + 1]
+    )
     # One row past the limit tells whether to point at the full list, without a count query.
-    articles = list(listed_articles().filter(outlet=outlet)[: OUTLET_LIST_LIMIT + 1])
+    articles = list(
+        listed_articles().filter(
+            Q(outlet=outlet)
+            | Exists(Source.objects.filter(linked_article=OuterRef("pk"), outlet=outlet))
+        )[: OUTLET_LIST_LIMIT + 1]
+    )
     sources = list(listed_sources().filter(outlet=outlet)[: OUTLET_LIST_LIMIT + 1])
     return render(
         request,
@@ -103,10 +209,36 @@ def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "outlet": outlet,
             "outlet_url": safe_external_url(outlet.url),
+            "record": record,
+            "citing_total": sum(row.citing for row in record),
+            "claims_total": claims_total,
+            "published_total": sum(row.published for row in record),
+            "citing_claims": citing_claims[:OUTLET_CLAIMS_SHOWN],
+            "more_citing_claims": len(citing_claims) > OUTLET_CLAIMS_SHOWN,
             "articles": articles[:OUTLET_LIST_LIMIT],
             "more_articles": len(articles) > OUTLET_LIST_LIMIT,
             "sources": sources[:OUTLET_LIST_LIMIT],
             "more_sources": len(sources) > OUTLET_LIST_LIMIT,
+            "claims_url": claims_list_url(outlet=outlet.slug),
             "canonical_url": absolute_url(request, outlet.get_absolute_url()),
+            "social_title": f"{outlet.name}: its articles and the claims that cite it",
+            "social_description": f"The claims that cite {outlet.name}'s work and our verdicts "
+            f"on them, and the articles by {outlet.name} we check.",
         },
+    )
+
+
+def listed_outlets() -> QuerySet[Outlet]:
+    """Outlets with what an index row shows: how many of their articles we hold and how many of
+    their works are cited. Correlated counts, so only the rows of the page pay for them."""
+    return Outlet.objects.annotate(
+        article_count=correlated_count(Article.objects.filter(outlet=OuterRef("pk")), "outlet"),
+        source_count=correlated_count(Source.objects.filter(outlet=OuterRef("pk")), "outlet"),
+    ).order_by("normalized_name", "pk")
+
+
+def outlet_list(request: HttpRequest) -> HttpResponse:
+    filterset = OutletFilter(request.GET, queryset=listed_outlets(), request=request)
+    return render_filtered_list(
+        request, "sources/outlet_list.html", filterset, reverse("sources:outlet_list")
     )

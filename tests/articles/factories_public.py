@@ -38,6 +38,21 @@ class ReferenceFactory(factory.django.DjangoModelFactory):
     )
 
 
+class CitationFactory(factory.django.DjangoModelFactory):
+    """A citation marker in an article's body; give `label`, `start` and `end` where it is."""
+
+    class Meta:
+        model = Citation
+
+    article = factory.SubFactory(ArticleFactory)
+    reference = factory.LazyAttribute(lambda citation: ReferenceFactory(article=citation.article))
+    source = factory.LazyAttribute(lambda citation: citation.reference.source)
+    label = "[1]"
+    position = factory.Sequence(lambda n: n)
+    start = 0
+    end = 3
+
+
 def cite(source: Source, article: Article, position: int = 0, *, key: str = "") -> Citation:
     """Lists `source` in `article`'s references at `position` and cites it once in the text.
     `key` (by default the position) is what the marker shows, as in "[3]"."""

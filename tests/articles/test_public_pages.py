@@ -25,8 +25,10 @@ from tests.pages import page_text, row_titles, url_with_query
 
 pytestmark = pytest.mark.django_db
 
-ARTICLE_LIST_QUERIES = 3  # count, page of rows, outlet choices
-ARTICLE_DETAIL_QUERIES = 6  # article+outlet, byline, claims, references, citations, citing
+ARTICLE_LIST_QUERIES = 2  # count, page of rows (with the outlet they are cited as)
+# Article with its outlet and the outlet, date and address it is cited as; byline; claims;
+# references; citations; citing articles.
+ARTICLE_DETAIL_QUERIES = 6
 
 
 def article_list_url(**params: str) -> str:
@@ -49,8 +51,24 @@ def test_the_list_shows_each_article_with_outlet_date_and_claim_counts(client) -
     assert f'<a href="{article.get_absolute_url()}">Raid on Belgorod</a>' in content
     assert f'<a href="{outlet.get_absolute_url()}">The Daily Planet</a>' in content
     assert '<time datetime="2023-05-25">25 May 2023</time>' in content
-    assert "3 claims" in content
+    assert "3 sentences" in content
     assert '<span class="verdict verdict-contested">2 contested</span>' in content
+
+
+def test_the_list_gives_the_outlet_an_article_is_cited_as_when_its_file_names_none(
+    client,
+) -> None:
+    article = ArticleFactory(title="Held", outlet=None)
+    economist = OutletFactory(name="The Economist")
+    SourceFactory(title="Held", outlet=economist, linked_article=article)
+
+    content = page_text(client, article_list_url())
+
+    assert (
+        f'<a href="{economist.get_absolute_url()}">The Economist</a> '
+        '<span class="muted">(as cited)</span>'
+    ) in content
+    assert row_titles(page_text(client, article_list_url(outlet="The Economist"))) == ["Held"]
 
 
 def test_the_list_puts_newest_first_and_undated_last(client) -> None:
@@ -83,13 +101,13 @@ def test_the_list_filters_by_outlet_date_range_and_title(client) -> None:
     assert row_titles(content) == ["Belgorod raid"]
     assert "1 article<" in content
     assert 'value="2023-05-01"' in content
-    assert f'<option value="{planet.slug}" selected>' in content
+    assert 'name="outlet" value="Planet"' in content
 
 
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"outlet": "no-such-outlet"}, "Select a valid choice."),
+        ({"outlet": "no-such-outlet"}, "There is no outlet “no-such-outlet”."),
         ({"published_from": "2023-13-45"}, "Enter a valid date."),
         ({"published_to": "yesterday"}, "Enter a valid date."),
         ({"q": "x" * 10_000}, "Ensure this value has at most 200 characters"),
@@ -175,9 +193,10 @@ def test_the_list_query_count_does_not_grow_with_rows(
 
     with django_assert_num_queries(ARTICLE_LIST_QUERIES):
         client.get(article_list_url())
-    # Filtering by outlet adds the one query that checks the outlet exists.
+    # Filtering by outlet adds the one query that finds the outlet by its name.
     with django_assert_num_queries(ARTICLE_LIST_QUERIES + 1):
-        client.get(article_list_url(outlet=outlet.slug))
+        content = page_text(client, article_list_url(outlet=outlet.name))
+    assert len(row_titles(content)) == min(article_count, 25)
 
 
 # The article page -----------------------------------------------------------------------
@@ -212,7 +231,38 @@ def test_the_article_page_shows_the_article_as_published(client) -> None:
     )
     assert f'<a href="{outlet.get_absolute_url()}">Il Giornale</a>' in content
     assert '<time datetime="2023-05-25">25 May 2023</time>' in content
-    assert '<a href="https://example.org/militias" rel="noopener">Read the original</a>' in content
+    assert (
+        '<a href="https://example.org/militias" rel="noopener noreferrer">'
+        "Read the original at example.org</a>"
+    ) in content
+
+
+def test_the_article_page_takes_outlet_date_and_link_from_those_citing_it_when_silent(
+    client,
+) -> None:
+    article = ArticleFactory(outlet=None, published_on=None, url="")
+    economist = OutletFactory(name="The Economist")
+    SourceFactory(
+        outlet=economist,
+        linked_article=article,
+        published_on=datetime.date(2023, 5, 25),
+        url="https://www.economist.com/militias",
+    )
+
+    content = page_text(client, article.get_absolute_url())
+
+    assert f'Published by <a href="{economist.get_absolute_url()}">The Economist</a>' in content
+    assert '<time datetime="2023-05-25">25 May 2023</time>' in content
+    assert "as the articles that cite it give it" in content
+    assert 'href="https://www.economist.com/militias"' in content
+
+
+def test_the_article_page_says_plainly_when_its_file_names_no_publisher(client) -> None:
+    article = ArticleFactory(outlet=None, published_on=None)
+
+    content = page_text(client, article.get_absolute_url())
+
+    assert "The file we imported names no publisher and no date." in content
 
 
 def test_the_article_page_splits_the_body_into_paragraphs(client) -> None:
@@ -272,7 +322,7 @@ def test_a_reference_entry_flags_a_work_missing_from_the_bibliography_and_links_
     entry = content.split('<li id="ref-0">')[1].split("</li>")[0]
     assert "(Il Post)" in entry
     assert "Not in the bibliography" in entry
-    assert f'<a href="{our_article.get_absolute_url()}">Read it here' in entry
+    assert f'<a href="{our_article.get_absolute_url()}">Read our copy' in entry
     assert "javascript:" not in content
 
 
@@ -281,7 +331,40 @@ def test_the_article_page_gives_the_share_of_sentences_that_cite_a_source(client
 
     content = page_text(client, article.get_absolute_url())
 
-    assert "2 of 3 sentences (67%) cite a source." in content
+    assert "2 of 3 (67%) cite a source." in content
+
+
+def test_the_article_page_opens_with_a_summary_of_its_verdicts_and_disputes(client) -> None:
+    article = make_cited_article(
+        sentence_count=4,
+        statuses=[
+            Claim.Status.CONTESTED,
+            Claim.Status.SUPPORTED,
+            Claim.Status.UNREVIEWED,
+            Claim.Status.FALSE,
+        ],
+    )
+    contested, _, _, false = article.claims.order_by("ordinal")
+
+    content = page_text(client, article.get_absolute_url())
+
+    summary = content.split('id="summary-heading"')[1].split('id="body-heading"')[0]
+    assert "We checked 3 of its 4 sentences." in summary
+    assert '<span class="verdict verdict-contested">Contested</span> 1' in summary
+    assert '<span class="verdict verdict-unreviewed">Unreviewed</span> 1' in summary
+    for claim in (contested, false):
+        assert f'<a href="{claim.get_absolute_url()}">' in summary
+        assert claim.reason in summary
+        assert f'href="#claim-{claim.pk}"' in summary
+    assert f'href="/claims/?article={article.slug}&amp;reviewed=all&amp;sort=article"' in summary
+
+
+def test_every_sentence_of_the_article_ends_in_a_tappable_link(client) -> None:
+    article = make_cited_article(sentence_count=3)
+
+    content = page_text(client, article.get_absolute_url())
+
+    assert content.count('class="verdict-label') == 3
 
 
 def test_the_article_page_lists_the_articles_that_cite_it(client) -> None:
@@ -366,7 +449,7 @@ def test_the_article_page_query_count_does_not_grow_with_claims_or_references(
 
     content = response.content.decode()
     assert content.count('class="claim-mark') == sentence_count
-    assert content.count("Read it here") == sentence_count
+    assert content.count("Read our copy") == sentence_count
 
 
 # Accessibility --------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.utils import timezone
 from articles.models import Contributor
 from claims.models import Claim, Evidence
 from claims.services import claim_set_verdict
+from tests.articles.factories_public import CitationFactory
 from tests.claims.factories_public import ReviewedClaimFactory
 from tests.factories import (
     ArticleFactory,
@@ -46,11 +47,11 @@ def get_page(client, claim: Claim) -> str:
     return page_text(client, f"/claims/{claim.pk}/")
 
 
+JSON_LD = re.compile(r'<script type="application/ld\+json" nonce="[^"]*">(.*?)</script>', re.S)
+
+
 def json_ld_blocks(page: str) -> list[dict]:
-    return [
-        json.loads(block)
-        for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
-    ]
+    return [json.loads(block) for block in JSON_LD.findall(page)]
 
 
 def test_it_shows_the_sentence_highlighted_in_its_paragraph(public_client):
@@ -82,16 +83,37 @@ def test_it_shows_the_verdict_as_colour_and_text_with_its_reason_reviewer_and_da
 
     page = get_page(public_client, claim)
 
-    assert '<span class="verdict verdict-false">False</span>' in page
+    assert (
+        '<h2 id="verdict-heading">Our verdict: <span class="verdict verdict-false">False</span>'
+        in page
+    )
+    assert "The evidence shows that the sentence is wrong." in page
     assert "<p>The statistics office says 1%.</p>" in page
-    assert "Reviewed by Jane Doe" in page
-    assert '<time datetime="2024-03-05T14:30:00+00:00">5 March 2024, 14:30</time>' in page
+    assert (
+        'Checked by <strong>Jane Doe</strong> on <time datetime="2024-03-05T14:30:00+00:00">'
+        "5 March 2024</time>."
+    ) in page
+    assert "jdoe" not in page
 
 
-def test_a_reviewer_without_a_full_name_is_shown_by_username(public_client):
+def test_the_verdict_reason_and_what_we_checked_come_before_the_paragraph(public_client):
+    claim = claim_in_body()
+    EvidenceFactory(claim=claim, source=SourceFactory(title="The report"), stance="supports")
+
+    page = get_page(public_client, claim)
+
+    verdict = page.index('id="verdict-heading"')
+    checked = page.index("What we checked")
+    reason = page.index(f"<p>{claim.reason}</p>")
+    assert verdict < reason < checked < page.index('id="context-heading"')
+    assert "The report</a>" in page[checked : page.index('id="context-heading"')]
+
+
+def test_a_reviewer_without_a_full_name_is_never_shown_by_username(public_client):
     page = get_page(public_client, claim_in_body(reviewed_by=UserFactory(username="checker7")))
 
-    assert "Reviewed by checker7" in page
+    assert "checker7" not in page
+    assert "Checked by the factcheck editors on" in page
 
 
 def test_an_unreviewed_claim_says_so_and_publishes_no_claim_review(public_client):
@@ -100,13 +122,14 @@ def test_an_unreviewed_claim_says_so_and_publishes_no_claim_review(public_client
         claim_in_body(status=Claim.Status.UNREVIEWED, reason="", reviewed_at=None),
     )
 
-    assert "Not reviewed yet" in page
-    assert '<span class="verdict verdict-unreviewed">Unreviewed</span>' in page
+    assert '<h2 id="verdict-heading">Not reviewed yet</h2>' in page
+    assert "What the article cites" in page
+    assert "Cite this check" not in page
     assert "application/ld+json" not in page
 
 
-def test_a_withdrawn_verdict_is_not_described_as_never_checked(public_client):
-    editor = UserFactory(username="checker8")
+def test_a_withdrawn_verdict_is_shown_withdrawn_with_its_reason(public_client):
+    editor = UserFactory(username="checker8", first_name="Kim", last_name="Park")
     claim = claim_in_body(status=Claim.Status.UNREVIEWED, reason="", reviewed_at=None)
     claim_set_verdict(claim=claim, status="false", reason="Wrong figure.", user=editor)
     claim_set_verdict(claim=claim, status="unreviewed", reason="Needs a second look.", user=editor)
@@ -114,8 +137,16 @@ def test_a_withdrawn_verdict_is_not_described_as_never_checked(public_client):
     page = get_page(public_client, claim)
 
     assert "Not reviewed yet" not in page
-    assert "its earlier verdict was withdrawn by checker8" in page
+    assert '<h2 id="verdict-heading">Our verdict: withdrawn</h2>' in page
+    assert "Kim Park withdrew it" in page
+    assert "<strong>Why:</strong> Needs a second look." in page
+    history = page[page.index('id="history-heading"') :]
+    assert "Verdict withdrawn:" in history
+    assert "Needs a second look." in history
+    assert "—" not in history
+    assert "checker8" not in page
     assert "application/ld+json" not in page
+    assert "<title>“Wages rose by 3% in June.[1]”: verdict withdrawn · factcheck</title>" in page
 
 
 def test_the_evidence_is_grouped_by_stance_with_outlet_date_links_and_quote(public_client):
@@ -135,16 +166,24 @@ def test_the_evidence_is_grouped_by_stance_with_outlet_date_links_and_quote(publ
     page = get_page(public_client, claim)
 
     assert '<h2 id="evidence-heading">Evidence (2)</h2>' in page
-    cited = page.index("<h3>Cited by the article</h3>")
-    contradicts = page.index("<h3>Contradicts</h3>")
-    assert cited < page.index("The cited blog") < contradicts
-    assert "<h3>Supports</h3>" not in page
-    after_contradicts = page[contradicts:]
-    assert f'<a href="/sources/{report.pk}/">Labour market report</a>' in after_contradicts
-    assert f'<a href="{outlet.get_absolute_url()}">Statistics Office</a>' in after_contradicts
-    assert '<time datetime="2023-07-01">1 July 2023</time>' in after_contradicts
-    assert '<a href="https://stats.example.org/report" rel="noopener noreferrer">' in page
-    assert '<blockquote class="evidence-quote"><p>Pay grew 1%.</p></blockquote>' in page
+    contradicts = page.index("<h3>Sources that contradict it</h3>")
+    cited = page.index("<h3>Sources the article cites for it</h3>")
+    assert contradicts < page.index("Labour market report</a></p>") < cited
+    assert cited < page.index("The cited blog</a></p>")
+    assert "<h3>Sources that support it</h3>" not in page
+    contradicting = page[contradicts:cited]
+    assert f'<a href="/sources/{report.pk}/">Labour market report</a>' in contradicting
+    assert f'<a href="{outlet.get_absolute_url()}">Statistics Office</a>' in contradicting
+    assert '<time datetime="2023-07-01">1 July 2023</time>' in contradicting
+    assert (
+        '<a href="https://stats.example.org/report" rel="noopener noreferrer" '
+        'class="original-link">Read the original at stats.example.org'
+    ) in contradicting
+    assert (
+        '<blockquote class="evidence-quote" cite="https://stats.example.org/report">'
+        "<p>Pay grew 1%.</p></blockquote>"
+    ) in contradicting
+    assert "No link to the original is on record." in page[cited:]
 
 
 def test_a_stored_url_that_is_not_a_web_address_is_never_a_link(public_client):
@@ -171,18 +210,18 @@ def test_it_lists_each_change_of_verdict_with_who_when_and_the_reason(public_cli
     page = get_page(public_client, claim)
 
     history = page[page.index('id="history-heading"') :]
-    rows = re.findall(r"<tr>(.*?)</tr>", history, re.S)[1:]
+    rows = re.findall(r"<li>(.*?)</li>", history.split("</ol>")[0], re.S)
     assert len(rows) == 2
-    assert "Ada Lovelace" in rows[0]
+    assert "By Ada Lovelace." in rows[0]
+    assert "Verdict changed:" in rows[0]
     assert (
         '<span class="verdict verdict-contested">Contested</span> → '
         '<span class="verdict verdict-false">False</span>'
     ) in rows[0]
     assert "The final figures are out: 1%." in rows[0]
-    assert (
-        '<span class="verdict verdict-unreviewed">Unreviewed</span> → '
-        '<span class="verdict verdict-contested">Contested</span>'
-    ) in rows[1]
+    assert "Verdict published:" in rows[1]
+    assert '<span class="verdict verdict-contested">Contested</span></p>' in rows[1]
+    assert "changed 1 time since" in page
 
 
 def test_it_links_related_claims_in_other_articles_only(public_client):
@@ -221,6 +260,7 @@ def test_a_reviewed_claim_carries_exactly_one_claim_review(public_client, settin
         status=Claim.Status.CONTESTED,
         reviewed_at=datetime.datetime(2024, 1, 2, 10, 0, tzinfo=datetime.UTC),
     )
+    CitationFactory(article=article, label="[1]", start=claim.end - 3, end=claim.end)
 
     [review] = json_ld_blocks(get_page(public_client, claim))
 
@@ -228,7 +268,8 @@ def test_a_reviewed_claim_carries_exactly_one_claim_review(public_client, settin
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": f"http://testserver/claims/{claim.pk}/",
-        "claimReviewed": "Wages rose by 3% in June.[1]",
+        # Without the citation marker the article gives the sentence.
+        "claimReviewed": "Wages rose by 3% in June.",
         "reviewRating": {
             "@type": "Rating",
             "alternateName": "Contested",
@@ -296,7 +337,7 @@ def test_markup_in_the_article_and_sentence_is_text_everywhere_including_the_jso
     assert "<img src=x" not in page
     assert "<b>bold" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; said &lt;img src=x onerror=alert(1)&gt;." in page
-    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    block = JSON_LD.search(page).group(1)
     assert "<" not in block and ">" not in block and "&" not in block.replace("\\u0026", "")
     [review] = json_ld_blocks(page)
     assert review["itemReviewed"]["appearance"]["headline"] == "</script><script>alert(2)</script>"
@@ -304,13 +345,41 @@ def test_markup_in_the_article_and_sentence_is_text_everywhere_including_the_jso
 
 def test_the_page_title_description_and_canonical_link_name_the_claim(public_client):
     claim = claim_in_body(status="false", reason="The office says 1%.")
+    CitationFactory(article=claim.article, label="[1]", start=claim.end - 3, end=claim.end)
 
     page = get_page(public_client, claim)
 
-    assert "<title>“Wages rose by 3% in June.[1]”: False · factcheck</title>" in page
+    assert "<title>“Wages rose by 3% in June.”: False · factcheck</title>" in page
+    assert '<h1 id="claim-heading" class="claim-heading">“Wages rose by 3% in June.”</h1>' in page
     assert '<meta name="description" content="False: The office says 1%.">' in page
     assert f'<link rel="canonical" href="http://testserver/claims/{claim.pk}/">' in page
     assert page.count("<h1") == 1
+    # The paragraph keeps the marker, as the article wrote it.
+    assert '<mark class="claim-in-context">Wages rose by 3% in June.[1]</mark>' in page
+
+
+def test_the_page_has_link_preview_tags_and_a_citation_line(public_client):
+    reviewer = UserFactory(first_name="Jane", last_name="Doe")
+    claim = claim_in_body(
+        status="false",
+        reason="The office says 1%.",
+        reviewed_by=reviewer,
+        reviewed_at=datetime.datetime(2024, 3, 5, 14, 30, tzinfo=datetime.UTC),
+    )
+    CitationFactory(article=claim.article, label="[1]", start=claim.end - 3, end=claim.end)
+
+    page = get_page(public_client, claim)
+
+    url = f"http://testserver/claims/{claim.pk}/"
+    assert '<meta property="og:type" content="article">' in page
+    assert '<meta property="og:title" content="“Wages rose by 3% in June.”: False">' in page
+    assert '<meta property="og:description" content="False: The office says 1%.">' in page
+    assert f'<meta property="og:url" content="{url}">' in page
+    assert '<meta name="twitter:card" content="summary">' in page
+    assert (
+        "factcheck, “Wages rose by 3% in June.”: False. Checked by Jane Doe on 5 March 2024. "
+        f'<a href="{url}">{url}</a>'
+    ) in page
 
 
 @pytest.mark.parametrize("path", ["/claims/0/", "/claims/abc/", "/claims/99999999999999999999999/"])
@@ -335,12 +404,15 @@ def test_the_claim_page_takes_five_queries_however_much_evidence_and_history(
         for n in range(rows)
     )
 
-    # The claim with article, outlet and reviewer; the byline; the evidence with sources and
-    # outlets; the history with its editors; the related claims with articles and outlets.
+    # The claim with article, outlet, reviewer and marker labels; the byline; the evidence with
+    # sources, outlets and the articles we hold; the history with its editors; the related
+    # claims with articles, outlets and marker labels.
     with django_assert_num_queries(5):
         page = get_page(public_client, claim)
 
     assert page.count('class="source-title"') == rows
-    # A header row, the verdict the claim was created with, and one row per change of reason.
-    assert page.count("<tr>") == 1 + 1 + rows
+    # The verdict the claim was created with, and one entry per change of reason.
+    history = page[page.index('id="history-heading"') :].split("</ol>")[0]
+    assert history.count("<li>") == 1 + rows
+    assert history.count("Reason rewritten:") == rows
     assert page.count('class="claim-item"') == min(rows, 20)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from claims.models import Claim
 from claims.search import render_headline
+from tests.articles.factories_public import CitationFactory
 from tests.claims.factories_public import ReviewedClaimFactory
 from tests.factories import (
     ArticleFactory,
@@ -28,7 +29,11 @@ def listed_sentences(page: str) -> list[str]:
     return [re.sub(r"</?mark>", "", sentence) for sentence in found]
 
 
-def get_page(client, query: str = "") -> str:
+def get_page(client, query: str = "", *, every_sentence: bool = True) -> str:
+    """The claims page; unless told otherwise, with every sentence in scope (the page's own
+    default is the reviewed claims only), since most tests are about other filters."""
+    if every_sentence and "reviewed=" not in query:
+        query = f"{query}&reviewed=all" if "?" in query else f"?reviewed=all{query}"
     return page_text(client, f"/claims/{query}")
 
 
@@ -42,17 +47,75 @@ def previous_link(page: str) -> str | None:
     return match.group(1).replace("&amp;", "&") if match else None
 
 
-def test_it_lists_claims_in_article_order_by_default(public_client):
+def test_it_lists_the_reviewed_claims_newest_verdict_first_by_default(public_client):
+    now = timezone.now()
+    ReviewedClaimFactory(text="Checked last week.", reviewed_at=now - datetime.timedelta(days=7))
+    ReviewedClaimFactory(text="Checked today.", reviewed_at=now)
+    ClaimFactory(text="Never checked.")
+
+    page = get_page(public_client, every_sentence=False)
+
+    assert listed_sentences(page) == ["Checked today.", "Checked last week."]
+    assert '<h2 id="results-heading">2 reviewed claims</h2>' in page
+    assert "Newest verdict first." in page
+    # Every sentence is one click away, and the default stays out of the canonical address.
+    assert '<a href="?reviewed=all">Show all sentences, reviewed or not</a>' in page
+    assert '<link rel="canonical" href="http://testserver/claims/">' in page
+
+
+def test_all_sentences_are_one_click_away_and_back(public_client):
+    ReviewedClaimFactory(text="Checked.")
+    ClaimFactory(text="Never checked.")
+
+    page = get_page(public_client, "?reviewed=all")
+
+    assert sorted(listed_sentences(page)) == ["Checked.", "Never checked."]
+    assert '<h2 id="results-heading">2 sentences</h2>' in page
+    assert '<a href="?reviewed=yes">Show reviewed claims only</a>' in page
+    assert '<link rel="canonical" href="http://testserver/claims/?reviewed=all">' in page
+
+
+def test_asking_for_a_verdict_looks_among_every_sentence(public_client):
+    ClaimFactory(text="Never checked.")
+    ReviewedClaimFactory(text="Checked.")
+
+    page = get_page(public_client, "?verdict=unreviewed", every_sentence=False)
+
+    assert listed_sentences(page) == ["Never checked."]
+
+
+def test_it_lists_claims_in_article_order_when_asked(public_client):
     first_article, second_article = ArticleFactory(), ArticleFactory()
     ClaimFactory(article=second_article, ordinal=0, text="Second article, first sentence.")
     ClaimFactory(article=first_article, ordinal=1, text="First article, second sentence.")
     ClaimFactory(article=first_article, ordinal=0, text="First article, first sentence.")
 
-    assert listed_sentences(get_page(public_client)) == [
+    assert listed_sentences(get_page(public_client, "?sort=article")) == [
         "First article, first sentence.",
         "First article, second sentence.",
         "Second article, first sentence.",
     ]
+
+
+def test_list_items_quote_the_sentence_without_its_citation_markers(public_client):
+    article = ArticleFactory(body="Wages rose by 3% in June.[1] (BBC, 2023) Prices fell.")
+    claim = ReviewedClaimFactory(
+        article=article, text="Wages rose by 3% in June.[1] (BBC, 2023)", start=0, end=40
+    )
+    CitationFactory(article=article, label="[1]", start=25, end=28)
+    CitationFactory(article=article, label="(BBC, 2023)", start=29, end=40)
+
+    page = get_page(public_client)
+    search = get_page(public_client, "?q=wages")
+
+    assert listed_sentences(page) == ["Wages rose by 3% in June."]
+    assert listed_sentences(search) == ["Wages rose by 3% in June."]
+    assert "<mark>Wages</mark> rose" in search
+    # The article itself keeps them, linked to its reference list.
+    article_page = page_text(public_client, f"/articles/{article.slug}/")
+    assert '">[1]</a>' in article_page
+    assert '">(BBC, 2023)</a>' in article_page
+    assert claim.pk
 
 
 def test_it_filters_by_several_verdicts_at_once(public_client):
@@ -80,31 +143,48 @@ def test_it_filters_reviewed_and_unreviewed_claims(public_client):
     assert listed_sentences(get_page(public_client, "?reviewed=no")) == ["Not checked."]
 
 
-def test_it_filters_by_article_slug_or_number(public_client):
-    article = ArticleFactory(slug="the-article", title="The article")
+def test_it_filters_by_article_title_slug_or_number(public_client):
+    article = ArticleFactory(slug="the-article", title="The Article")
     ClaimFactory(article=article, text="In the article.")
     ClaimFactory(text="Elsewhere.")
 
+    by_title = get_page(public_client, "?article=the+article")
     by_slug = get_page(public_client, "?article=the-article")
     by_number = get_page(public_client, f"?article={article.pk}")
 
-    assert listed_sentences(by_slug) == ["In the article."]
-    assert listed_sentences(by_number) == ["In the article."]
-    assert 'Article: <a href="/articles/the-article/">The article</a>' in by_slug
+    for page in (by_title, by_slug, by_number):
+        assert listed_sentences(page) == ["In the article."]
+        assert 'Article: <a href="/articles/the-article/">The Article</a>' in page
+        # The box shows the title, however the address named the article.
+        assert 'name="article" value="The Article"' in page
 
 
-def test_the_article_filter_is_a_text_box_not_a_select_of_every_article(public_client):
+@pytest.mark.parametrize("name", ["article", "outlet", "source"])
+def test_the_entity_filters_are_type_ahead_boxes_not_selects(public_client, name):
     ArticleFactory.create_batch(3)
 
     page = get_page(public_client)
 
-    assert '<input type="text" name="article"' in page
-    assert '<select name="article"' not in page
+    box = re.search(rf'<input type="text" name="{name}"[^>]*>', page).group(0)
+    assert f'list="id_{name}-choices"' in box
+    assert f'data-suggest="/suggest/{name}s/"' in box
+    assert f'<datalist id="id_{name}-choices"></datalist>' in page
+    assert f'<select name="{name}"' not in page
+    assert '<script src="/static/js/suggest.js" defer></script>' in page
+
+
+def test_a_name_that_matches_nothing_gets_the_close_ones_offered(public_client):
+    OutletFactory(name="BBC News")
+    OutletFactory(name="BBC World Service")
+
+    page = get_page(public_client, "?outlet=bbc")
+
+    assert "There is no outlet “bbc”. Did you mean “BBC News” or “BBC World Service”?" in page
 
 
 def test_it_filters_by_outlet_and_by_source_used_as_evidence(public_client):
     outlet = OutletFactory(name="Daily Record")
-    source = SourceFactory()
+    source = SourceFactory(title="The budget report", outlet=OutletFactory(name="Treasury"))
     in_outlet = ClaimFactory(article=ArticleFactory(outlet=outlet), text="In the outlet.")
     EvidenceFactory(claim=in_outlet, source=source)
     # Two evidence rows on one claim must not list it twice.
@@ -112,11 +192,38 @@ def test_it_filters_by_outlet_and_by_source_used_as_evidence(public_client):
     ClaimFactory(text="Elsewhere.")
 
     by_outlet = get_page(public_client, "?outlet=daily-record")
+    by_outlet_name = get_page(public_client, "?outlet=the+Daily+Record")
     by_source = get_page(public_client, f"?source={source.pk}")
+    by_source_label = get_page(public_client, "?source=The+budget+report+—+Treasury")
 
     assert listed_sentences(by_outlet) == ["In the outlet."]
+    assert listed_sentences(by_outlet_name) == ["In the outlet."]
     assert listed_sentences(by_source) == ["In the outlet."]
-    assert '<h2 id="results-heading">1 claim</h2>' in by_source
+    assert listed_sentences(by_source_label) == ["In the outlet."]
+    assert '<h2 id="results-heading">1 sentence</h2>' in by_source
+    assert 'name="source" value="The budget report — Treasury"' in by_source
+
+
+def test_the_outlet_filter_finds_the_claims_citing_its_work_and_its_articles_cited_as_its(
+    public_client,
+):
+    bbc = OutletFactory(name="BBC")
+    cites_bbc = ClaimFactory(text="Cites the BBC.")
+    EvidenceFactory(claim=cites_bbc, source=SourceFactory(outlet=bbc), stance="cited")
+    ClaimFactory(article=ArticleFactory(outlet=bbc), text="Published by the BBC.")
+    # An article whose file names no publisher, which another article cites as the BBC's.
+    held = ArticleFactory(outlet=None)
+    SourceFactory(outlet=bbc, linked_article=held)
+    ClaimFactory(article=held, text="In a BBC piece we hold.")
+    ClaimFactory(text="Nothing to do with it.")
+
+    page = get_page(public_client, "?outlet=BBC")
+
+    assert sorted(listed_sentences(page)) == [
+        "Cites the BBC.",
+        "In a BBC piece we hold.",
+        "Published by the BBC.",
+    ]
 
 
 def test_it_filters_claims_with_and_without_evidence(public_client):
@@ -155,14 +262,15 @@ def test_an_impossible_date_is_reported_in_the_form_and_the_other_filters_still_
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ("?article=%27+OR+1%3D1+--", "article", "Enter an article&#x27;s address name"),
+        ("?article=%27+OR+1%3D1+--", "article", "There is no article “&#x27; OR 1=1 --”."),
         ("?article=no-such-article", "article", "There is no article “no-such-article”."),
         ("?article=99999999999999999999999", "article", "There is no article"),
         ("?outlet=nowhere", "outlet", "There is no outlet “nowhere”."),
-        ("?outlet=%3Cscript%3E", "outlet", "Enter an outlet&#x27;s address name"),
-        ("?source=abc", "source", "Enter a whole number."),
-        ("?source=999999", "source", "There is no source number 999999."),
-        ("?source=99999999999999999999999", "source", "less than or equal to"),
+        ("?outlet=%3Cscript%3E", "outlet", "There is no outlet “&lt;script&gt;”."),
+        ("?source=abc", "source", "There is no source “abc”."),
+        ("?source=999999", "source", "There is no source “999999”."),
+        ("?source=99999999999999999999999", "source", "There is no source"),
+        ("?source=" + "a" * 801, "source", "at most 800 characters"),
         ("?verdict=bogus", "verdict", "Select a valid choice. bogus is not one of"),
         ("?reviewed=maybe", "reviewed", "Select a valid choice."),
         ("?sort=cheapest", "sort", "Select a valid choice."),
@@ -171,7 +279,7 @@ def test_an_impossible_date_is_reported_in_the_form_and_the_other_filters_still_
     ],
 )
 def test_bad_filter_values_are_form_errors_on_a_normal_page(public_client, query, field, message):
-    ClaimFactory(text="Still listed.")
+    ReviewedClaimFactory(text="Still listed.")
 
     page = get_page(public_client, query)
 
@@ -245,6 +353,7 @@ def test_a_sentence_containing_the_highlight_sentinels_cannot_inject_markup(publ
         ("newest", ["Newest article.", "Middle article.", "Undated article."]),
         ("evidence", ["Middle article.", "Newest article.", "Undated article."]),
         ("reviewed", ["Undated article.", "Newest article.", "Middle article."]),
+        ("", ["Undated article.", "Newest article.", "Middle article."]),
     ],
 )
 def test_it_sorts_by_article_date_evidence_or_review_date(public_client, sort, expected):
@@ -265,7 +374,8 @@ def test_it_sorts_by_article_date_evidence_or_review_date(public_client, sort, e
     EvidenceFactory.create_batch(2, claim=middle)
     EvidenceFactory(claim=newest)
 
-    assert listed_sentences(get_page(public_client, f"?sort={sort}")) == expected
+    query = f"?sort={sort}" if sort else ""
+    assert listed_sentences(get_page(public_client, query)) == expected
 
 
 def test_the_counts_by_verdict_follow_the_filters(public_client):
@@ -276,7 +386,7 @@ def test_the_counts_by_verdict_follow_the_filters(public_client):
     ReviewedClaimFactory(article=ArticleFactory(outlet=outlet))
     ReviewedClaimFactory.create_batch(5, status=Claim.Status.FALSE)
 
-    page = get_page(public_client, "?outlet=counted")
+    page = get_page(public_client, "?outlet=counted", every_sentence=False)
 
     assert "The 3 claims matching, by verdict." in page
     assert "False</a>:\n        <strong>2</strong>" in page
@@ -291,6 +401,7 @@ def test_the_canonical_link_holds_only_the_valid_filters_in_a_stable_order(publi
     page = get_page(
         public_client,
         "?verdict=false&q=tax&published_from=2023-13-45&utm_source=x&verdict=contested",
+        every_sentence=False,
     )
 
     assert (
@@ -302,7 +413,7 @@ def test_the_canonical_link_holds_only_the_valid_filters_in_a_stable_order(publi
 def test_the_canonical_link_uses_the_public_site_address_when_configured(public_client, settings):
     settings.FACTCHECK_SITE_URL = "https://facts.example.org"
 
-    page = get_page(public_client, "?contested=on")
+    page = get_page(public_client, "?contested=on", every_sentence=False)
 
     assert '<link rel="canonical" href="https://facts.example.org/claims/?contested=on">' in page
 
@@ -310,7 +421,7 @@ def test_the_canonical_link_uses_the_public_site_address_when_configured(public_
 def test_the_export_links_carry_the_current_filters_but_not_the_page(public_client):
     ClaimFactory()
 
-    page = get_page(public_client, "?verdict=false&after=abc")
+    page = get_page(public_client, "?verdict=false&after=abc", every_sentence=False)
 
     assert 'href="/claims/export.csv?verdict=false"' in page
     assert 'href="/claims/export.json?verdict=false"' in page
@@ -320,7 +431,7 @@ def walk_pages(client, query: str) -> list[list[str]]:
     pages = []
     url = f"/claims/{query}"
     while url:
-        page = get_page(client, url.removeprefix("/claims/"))
+        page = get_page(client, url.removeprefix("/claims/"), every_sentence=False)
         pages.append(listed_sentences(page))
         link = next_link(page)
         url = f"/claims/{link}" if link else None
@@ -328,7 +439,15 @@ def walk_pages(client, query: str) -> list[list[str]]:
 
 
 @pytest.mark.parametrize(
-    "query", ["", "?sort=newest", "?sort=evidence", "?sort=reviewed", "?q=claim"]
+    "query",
+    [
+        "?reviewed=all",
+        "?reviewed=all&sort=article",
+        "?reviewed=all&sort=newest",
+        "?reviewed=all&sort=evidence",
+        "?reviewed=all&sort=reviewed",
+        "?reviewed=all&q=claim",
+    ],
 )
 def test_every_sort_order_pages_through_every_claim_exactly_once(public_client, query):
     now = timezone.now()
@@ -361,7 +480,7 @@ def test_the_previous_page_link_returns_to_the_rows_before(public_client):
     for number in range(60):
         ClaimFactory(article=article, ordinal=number, text=f"Sentence {number:02}.")
 
-    first = get_page(public_client)
+    first = get_page(public_client, "?sort=article")
     second = get_page(public_client, next_link(first))
     third = get_page(public_client, next_link(second))
     back_to_second = get_page(public_client, previous_link(third))
@@ -419,6 +538,7 @@ def test_a_tampered_page_link_with_impossible_values_is_refused(public_client, q
 def test_a_page_link_made_for_another_sort_order_is_refused(public_client):
     ClaimFactory.create_batch(30)
     link = next_link(get_page(public_client, "?sort=newest"))
+    link = link.replace("reviewed=all&", "")
     cursor = parse_qs(urlsplit(link).query)["after"][0]
 
     page = get_page(public_client, f"?sort=evidence&after={cursor}")
@@ -440,34 +560,42 @@ def make_claims(count: int) -> None:
 @pytest.mark.parametrize(
     ("query", "queries"),
     [
-        # Verdict counts (one GROUP BY) and the page of claims with article and outlet.
+        # Verdict counts (one GROUP BY) and the page of claims with article, outlet and the
+        # labels of their citation markers.
         ("", 2),
         ("?verdict=supported&reviewed=yes&evidence=yes&published_from=2023-01-01", 2),
         ("?sort=evidence", 2),
+        ("?reviewed=all&sort=article", 2),
         # + the highlights of the visible rows.
         ("?q=taxes", 3),
         # + looking up the outlet and the source named by the filters.
         ("?outlet=query-count&source={source}&q=taxes&sort=newest", 5),
+        # By name and title (as the type-ahead fills them in): the same two look-ups.
+        ("?outlet=Query+Count&article={article}&q=taxes", 5),
     ],
 )
 def test_the_claims_page_takes_a_fixed_number_of_queries(
     public_client, django_assert_num_queries, claims, query, queries
 ):
     make_claims(claims)
-    query = query.format(source=SourceFactory._meta.model.objects.get().pk)
+    query = query.format(
+        source=SourceFactory._meta.model.objects.get().pk,
+        article=ArticleFactory._meta.model.objects.order_by("pk").first().title.replace(" ", "+"),
+    )
 
     with django_assert_num_queries(queries):
-        page = get_page(public_client, query)
+        page = get_page(public_client, query, every_sentence=False)
 
-    assert len(listed_sentences(page)) == min(claims, 25)
+    assert "errorlist" not in page
+    assert len(listed_sentences(page)) == (1 if "article=" in query else min(claims, 25))
 
 
 def test_the_next_page_takes_as_many_queries_as_the_first(public_client, django_assert_num_queries):
     make_claims(60)
-    link = next_link(get_page(public_client, "?q=taxes"))
+    link = next_link(get_page(public_client, "?q=taxes", every_sentence=False))
 
     with django_assert_num_queries(3):
-        page = get_page(public_client, link)
+        page = get_page(public_client, link, every_sentence=False)
 
     assert len(listed_sentences(page)) == 25
 
@@ -490,7 +618,7 @@ def test_the_folded_filters_open_only_for_an_error_or_a_sort(public_client, quer
 
 
 def test_filters_in_use_are_listed_above_the_results_while_folded(public_client):
-    page = get_page(public_client, "?contested=on")
+    page = get_page(public_client, "?contested=on", every_sentence=False)
 
     assert '<details class="more-filters">' in page
     # In the results section, under its heading, where a phone shows it without scrolling.

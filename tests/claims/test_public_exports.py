@@ -98,7 +98,7 @@ def test_the_exports_apply_the_same_filters_and_sort_as_the_claims_page(public_c
 def test_the_json_export_is_a_list_of_objects_with_the_same_columns(public_client):
     claim = ClaimFactory(text='Quotes " and <tags> survive.')
 
-    response, text = download(public_client, "/claims/export.json")
+    response, text = download(public_client, "/claims/export.json?reviewed=all")
 
     assert response["Content-Type"] == "application/json; charset=utf-8"
     [row] = json.loads(text)
@@ -135,7 +135,27 @@ def test_an_export_with_an_invalid_filter_is_refused_with_a_message_naming_it(pu
     assert response.status_code == 400
     message = response.content.decode()
     assert "published_from: Enter a valid date." in message
-    assert "source: Enter a whole number." in message
+    assert "source: There is no source “abc”." in message
+
+
+def test_the_exports_hold_what_the_page_shows_by_default_the_reviewed_claims(public_client):
+    ReviewedClaimFactory(text="Checked.")
+    ClaimFactory(text="Never checked.")
+
+    _, text = download(public_client, "/claims/export.csv")
+    _, everything = download(public_client, "/claims/export.csv?reviewed=all")
+
+    assert [row["sentence"] for row in csv_rows(text)] == ["Checked."]
+    assert len(csv_rows(everything)) == 2
+
+
+def test_the_exports_name_a_reviewer_by_full_name_never_by_username(public_client):
+    ReviewedClaimFactory(reviewed_by=EditorFactory(username="login7"))
+
+    _, text = download(public_client, "/claims/export.csv")
+
+    assert "login7" not in text
+    assert csv_rows(text)[0]["reviewed_by"] == ""
 
 
 @pytest.mark.parametrize("claims", [3, 30])

@@ -2,9 +2,11 @@ import datetime
 import re
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
 from claims.models import Claim, Evidence
-from sources.views import OUTLET_LIST_LIMIT
+from sources.views import OUTLET_CLAIMS_SHOWN, OUTLET_LIST_LIMIT, SOURCE_CLAIMS_PER_STANCE
 from tests.articles.factories_public import ReferenceFactory, reviewed
 from tests.factories import (
     ArticleFactory,
@@ -17,11 +19,14 @@ from tests.pages import page_text, row_titles, url_with_query
 
 pytestmark = pytest.mark.django_db
 
-SOURCE_LIST_QUERIES = 3  # count, page of rows, outlet choices
-SOURCE_DETAIL_QUERIES = (
-    3  # source+outlet+linked article, evidence+claims+articles, listing articles
-)
-OUTLET_DETAIL_QUERIES = 3  # outlet, its articles, its sources
+SOURCE_LIST_QUERIES = 2  # count, page of rows
+# Source with outlet and linked article; evidence with claims, articles and marker labels,
+# capped per stance with each stance's total; the articles listing it.
+SOURCE_DETAIL_QUERIES = 3
+# Outlet; its verdict record (one GROUP BY); the latest claims citing it; its articles; its
+# works cited.
+OUTLET_DETAIL_QUERIES = 5
+OUTLET_LIST_QUERIES = 2  # count, page of outlets with their counts
 
 
 def source_list_url(**params: str) -> str:
@@ -90,14 +95,16 @@ def test_the_list_filters_by_outlet(client) -> None:
     SourceFactory(title="From elsewhere")
 
     content = page_text(client, source_list_url(outlet=reuters.slug))
+    by_name = page_text(client, source_list_url(outlet="reuters"))
 
     assert row_titles(content) == ["From Reuters"]
+    assert row_titles(by_name) == ["From Reuters"]
 
 
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"outlet": "no-such-outlet"}, "Select a valid choice."),
+        ({"outlet": "no-such-outlet"}, "There is no outlet “no-such-outlet”."),
         ({"in_bibliography": "maybe"}, "Select a valid choice. maybe is not one of"),
         ({"linked": "<b>1</b>"}, "Select a valid choice. &lt;b&gt;1&lt;/b&gt; is not one of"),
         ({"q": "y" * 10_000}, "Ensure this value has at most 200 characters"),
@@ -149,7 +156,7 @@ def test_the_list_query_count_does_not_grow_with_rows(
     with django_assert_num_queries(SOURCE_LIST_QUERIES):
         response = client.get(source_list_url())
     assert len(row_titles(response.content.decode())) == min(source_count, 25)
-    # Filtering by outlet adds the one query that checks the outlet exists.
+    # Filtering by outlet adds the one query that finds the outlet.
     with django_assert_num_queries(SOURCE_LIST_QUERIES + 1):
         client.get(source_list_url(outlet=outlet.slug))
 
@@ -173,8 +180,42 @@ def test_the_source_page_describes_the_work(client) -> None:
     assert f'<a href="{outlet.get_absolute_url()}">Evening Standard</a>' in content
     assert "<dd>Watts M., Smith J.</dd>" in content
     assert '<time datetime="2023-05-25">25 May 2023</time>' in content
-    assert '<a href="https://example.org/raid" rel="noopener">' in content
+    assert (
+        '<a class="button" href="https://example.org/raid" rel="noopener noreferrer">'
+        "Read the original at example.org</a>"
+    ) in content
+    assert '<a href="https://example.org/raid" rel="noopener noreferrer">' in content
     assert "Not in the bibliography" not in content
+
+
+def test_the_source_page_says_when_no_link_to_the_original_is_known(client) -> None:
+    source = SourceFactory(url="")
+
+    content = page_text(client, source.get_absolute_url())
+
+    assert "None on record: the articles that cite it give no address for it." in content
+    assert "Not known" not in content
+
+
+def test_the_source_page_links_its_filtered_claims_list(client) -> None:
+    source = SourceFactory()
+    EvidenceFactory(source=source)
+
+    content = page_text(client, source.get_absolute_url())
+
+    assert f'href="/claims/?source={source.pk}&amp;reviewed=all"' in content
+
+
+def test_the_source_page_caps_each_stance_and_points_to_the_claims_list(client) -> None:
+    source = SourceFactory()
+    EvidenceFactory.create_batch(SOURCE_CLAIMS_PER_STANCE + 5, source=source, stance="cited")
+    EvidenceFactory(source=source, stance="supports")
+
+    content = page_text(client, source.get_absolute_url())
+
+    assert content.count('class="claim-line"') == SOURCE_CLAIMS_PER_STANCE + 1
+    assert f"Sentences that cite it ({SOURCE_CLAIMS_PER_STANCE + 5})" in content
+    assert f"All {SOURCE_CLAIMS_PER_STANCE + 5} in the claims list" in content
 
 
 def test_the_source_page_groups_claims_by_stance_with_article_and_verdict(client) -> None:
@@ -234,7 +275,7 @@ def test_the_source_page_links_the_article_it_is(client) -> None:
 
     content = page_text(client, source.get_absolute_url())
 
-    assert "This work is one of the articles we check" in content
+    assert "We hold this work and check it too" in content
     assert f'<a href="{ours.get_absolute_url()}">Our own article</a>' in content
     assert "Not in the bibliography" in content
 
@@ -287,7 +328,8 @@ def test_the_source_page_query_count_does_not_grow_with_claims_or_articles(
     with django_assert_num_queries(SOURCE_DETAIL_QUERIES):
         response = client.get(source.get_absolute_url())
 
-    assert response.content.decode().count('class="claim-line"') == 3 * row_count
+    shown = min(row_count, SOURCE_CLAIMS_PER_STANCE)
+    assert response.content.decode().count('class="claim-line"') == 3 * shown
 
 
 # The outlet page ------------------------------------------------------------------------
@@ -302,7 +344,7 @@ def test_the_outlet_page_lists_its_articles_and_sources(client) -> None:
 
     content = page_text(client, outlet.get_absolute_url())
     assert "<h1>Reuters</h1>" in content
-    assert '<a href="https://www.reuters.com" rel="noopener">' in content
+    assert '<a href="https://www.reuters.com" rel="noopener noreferrer">' in content
     assert row_titles(content) == ["Reuters article", "Reuters report"]
     assert f'href="{article.get_absolute_url()}"' in content
     assert f'href="{source.get_absolute_url()}"' in content
@@ -351,7 +393,89 @@ def test_the_outlet_page_query_count_does_not_grow_with_rows(
     for source in SourceFactory.create_batch(row_count, outlet=outlet):
         EvidenceFactory(source=source)
 
+    for claim in Claim.objects.all():
+        claim.status, claim.reason, claim.reviewed_at = "contested", "Disputed.", timezone.now()
+        claim.save()
+
     with django_assert_num_queries(OUTLET_DETAIL_QUERIES):
         response = client.get(outlet.get_absolute_url())
 
-    assert len(row_titles(response.content.decode())) == 2 * min(row_count, OUTLET_LIST_LIMIT)
+    content = response.content.decode()
+    assert len(row_titles(content)) == 2 * min(row_count, OUTLET_LIST_LIMIT)
+    assert content.count('class="claim-item"') == min(row_count, OUTLET_CLAIMS_SHOWN)
+
+
+def test_the_outlet_page_gives_the_verdict_record_of_the_claims_citing_it(client) -> None:
+    bbc = OutletFactory(name="BBC")
+    report = SourceFactory(outlet=bbc)
+    for status in ("supported", "contested", "contested"):
+        EvidenceFactory(source=report, claim=ClaimFactory(**reviewed(status)), stance="cited")
+    # Cited twice by one claim: still one claim.
+    twice = ClaimFactory(**reviewed("false"))
+    EvidenceFactory(source=report, claim=twice, stance="cited")
+    EvidenceFactory(source=SourceFactory(outlet=bbc), claim=twice, stance="contradicts")
+    ClaimFactory(article=ArticleFactory(outlet=bbc), **reviewed("supported"))
+    ClaimFactory(**reviewed("false"))
+
+    content = page_text(client, bbc.get_absolute_url())
+
+    record = content.split('id="record-heading"')[1].split("</table>")[0]
+    rows = {
+        status: re.findall(r'<td class="number">(\d+)</td>', row)
+        for status, row in re.findall(r'verdict-(\w+)">.*?</th>(.*?)</tr>', record, re.S)
+    }
+    assert rows["supported"] == ["1", "1"]
+    assert rows["contested"] == ["2", "0"]
+    assert rows["false"] == ["1", "0"]
+    assert "All 5 sentences from or citing BBC, in the claims list" in content
+    assert f'href="/claims/?outlet={bbc.slug}&amp;reviewed=all"' in content
+    claims = content.split('id="citing-heading"')[1].split('id="articles-heading"')[0]
+    assert claims.count('class="claim-item"') == 4
+
+
+def test_the_outlet_page_lists_the_articles_it_is_cited_as_publishing(client) -> None:
+    economist = OutletFactory(name="The Economist")
+    held = ArticleFactory(title="Who are the militias?", outlet=None)
+    SourceFactory(title="Who are the militias?", outlet=economist, linked_article=held)
+
+    content = page_text(client, economist.get_absolute_url())
+
+    articles = content.split('id="articles-heading"')[1].split('id="sources-heading"')[0]
+    assert f'<a href="{held.get_absolute_url()}">Who are the militias?</a>' in articles
+    assert "We hold no article" not in articles
+
+
+# The outlets index ----------------------------------------------------------------------
+
+
+def test_the_outlets_index_lists_outlets_by_name_with_their_counts(client) -> None:
+    economist = OutletFactory(name="The Economist", url="https://www.economist.com")
+    bbc = OutletFactory(name="BBC")
+    ArticleFactory.create_batch(2, outlet=bbc)
+    SourceFactory(outlet=economist)
+
+    content = page_text(client, reverse("sources:outlet_list"))
+
+    assert row_titles(content) == ["BBC", "The Economist"]
+    assert "2 articles we check · 0 works cited as sources" in content
+    assert "0 articles we check · 1 work cited as sources" in content
+    assert '<a href="https://www.economist.com" rel="noopener noreferrer">economist.com</a>' in (
+        content
+    )
+    assert row_titles(page_text(client, reverse("sources:outlet_list") + "?q=econ")) == [
+        "The Economist"
+    ]
+
+
+@pytest.mark.parametrize("row_count", [3, 30])
+def test_the_outlets_index_query_count_does_not_grow_with_rows(
+    client, django_assert_num_queries, row_count: int
+) -> None:
+    for outlet in OutletFactory.create_batch(row_count):
+        ArticleFactory(outlet=outlet)
+        SourceFactory(outlet=outlet)
+
+    with django_assert_num_queries(OUTLET_LIST_QUERIES):
+        content = page_text(client, reverse("sources:outlet_list"))
+
+    assert len(row_titles(content)) == min(row_count, 25)
