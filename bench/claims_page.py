@@ -1,4 +1,4 @@
-"""How fast the public claims pages answer with many claims in the database.
+"""How fast the public pages answer with many claims in the database.
 
 Fills a scratch database with synthetic articles, claims, sources and evidence (once; later
 runs reuse them), then requests each page several times and prints the median time and the
@@ -135,6 +135,82 @@ def populate(claim_total: int) -> None:
         cursor.execute("ANALYZE")
 
 
+CORRECTED_SHARE = 0.02
+
+
+def populate_history(randomizer: random.Random) -> None:
+    """The verdict history the corrections log reads: for every reviewed claim its import and
+    its verdict, and for a few a later correction. Written in bulk, once."""
+    history = Claim.history.model
+    if history.objects.exists():
+        return
+    print("adding verdict history …", flush=True)
+    rows = []
+    for claim in (
+        Claim.objects.reviewed()
+        .only(
+            "id",
+            "article_id",
+            "text",
+            "start",
+            "end",
+            "ordinal",
+            "paragraph",
+            "status",
+            "reason",
+            "reviewed_at",
+        )
+        .iterator(chunk_size=5000)
+    ):
+        common = {
+            "id": claim.pk,
+            "article_id": claim.article_id,
+            "text": claim.text,
+            "start": claim.start,
+            "end": claim.end,
+            "ordinal": claim.ordinal,
+            "paragraph": claim.paragraph,
+        }
+        rows.append(
+            history(
+                **common,
+                status="unreviewed",
+                reason="",
+                history_type="+",
+                history_date=claim.reviewed_at - datetime.timedelta(days=1),
+            )
+        )
+        corrected = randomizer.random() < CORRECTED_SHARE
+        first_status = "contested" if corrected else claim.status
+        rows.append(
+            history(
+                **common,
+                status=first_status,
+                reason="First reason.",
+                reviewed_at=claim.reviewed_at,
+                history_type="~",
+                history_date=claim.reviewed_at,
+            )
+        )
+        if corrected:
+            rows.append(
+                history(
+                    **common,
+                    status=claim.status,
+                    reason=claim.reason,
+                    reviewed_at=claim.reviewed_at,
+                    history_type="~",
+                    history_date=claim.reviewed_at + datetime.timedelta(hours=1),
+                )
+            )
+        if len(rows) >= 20000:
+            history.objects.bulk_create(rows)
+            rows = []
+    history.objects.bulk_create(rows)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def measure(client: Client, url: str, rounds: int) -> tuple[float, int, int]:
     timings = []
     for _ in range(rounds):
@@ -172,8 +248,12 @@ def main() -> None:
     }
     settings.DEBUG = False
     populate(arguments.claims)
+    populate_history(random.Random(0))
     client = Client()
     one_claim = Claim.objects.reviewed().order_by("pk").first()
+    outlet = Outlet.objects.order_by("pk").first()
+    source = Source.objects.order_by("pk").first()
+    article = Article.objects.order_by("pk").first()
     pages = {
         "front page": "/",
         "claims, first page": "/claims/",
@@ -186,6 +266,21 @@ def main() -> None:
         "sort: most evidence": "/claims/?sort=evidence",
         "claim page": f"/claims/{one_claim.pk}/" if one_claim else "/claims/0/",
         "CSV export, contested": "/claims/export.csv?contested=on",
+        "claims, every sentence": "/claims/?reviewed=all",
+        "claims by outlet (cited or own)": f"/claims/?outlet={outlet.slug}",
+        "claims by source": f"/claims/?source={source.pk}",
+        "articles list": "/articles/",
+        "articles by outlet": f"/articles/?outlet={outlet.slug}",
+        "article page": f"/articles/{article.slug}/",
+        "sources list": "/sources/",
+        "source page": f"/sources/{source.pk}/",
+        "outlet page": f"/outlets/{outlet.slug}/",
+        "outlets index": "/outlets/",
+        "corrections log": "/corrections/",
+        "type-ahead: sources 'bench'": "/suggest/sources/?q=bench+source+1",
+        "type-ahead: articles 'bench'": "/suggest/articles/?q=bench+article+1",
+        "type-ahead: outlets 'outlet'": "/suggest/outlets/?q=outlet",
+        "how we rate": "/how-we-rate/",
     }
     print(f"\n{Claim.objects.count()} claims, {Evidence.objects.count()} evidence rows")
     print(f"{'page':<34} {'median ms':>10} {'queries':>8} {'status':>7}")

@@ -182,9 +182,10 @@ def claims_of_outlet(outlet: Outlet) -> QuerySet:
     index-served lists, so Postgres looks the claims up by id instead of testing every claim."""
     return (
         Evidence.objects.filter(source__outlet=outlet)
+        .order_by()
         .values("claim_id")
         .union(
-            Claim.objects.filter(article__outlet=outlet).values("id"),
-            Claim.objects.filter(article__cited_as__outlet=outlet).values("id"),
+            Claim.objects.filter(article__outlet=outlet).order_by().values("id"),
+            Claim.objects.filter(article__cited_as__outlet=outlet).order_by().values("id"),
         )
     )

@@ -25,6 +25,7 @@ from claims.plain_text import (
 )
 from claims.search import search_headline, search_rank
 from claims.services import CHANGE_REASON_MAX_LENGTH
+from claims.templatetags.claims_extras import quoted
 from factcheck.pages import PAGE_SIZE, absolute_url, correlated_count
 
 LATEST_ON_HOME = 10
@@ -314,7 +315,7 @@ def claim_description(claim: Claim, plain: str, *, withdrawn: bool) -> str:
     """One or two sentences for search results and link previews."""
     if claim.status == Claim.Status.UNREVIEWED:
         state = "Not currently reviewed" if withdrawn else "Not reviewed yet"
-        return f"{state}: “{Truncator(plain).chars(120)}”"
+        return f"{state}: {quoted(Truncator(plain).chars(120))}"
     return f"{claim.get_status_display()}: {Truncator(claim.reason).chars(180)}"
 
 
@@ -378,7 +379,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "related": list(related),
             "claim_review": json_ld(review) if review else "",
             "canonical_url": canonical_url,
-            "social_title": f"“{Truncator(plain).chars(110)}”: {claim.get_status_display()}",
+            "social_title": f"{quoted(Truncator(plain).chars(110))}: {claim.get_status_display()}",
             "social_description": claim_description(claim, plain, withdrawn=withdrawn),
             "social_type": "article",
         },
@@ -409,7 +410,9 @@ def corrections_log(*, older_than: int | None = None) -> QuerySet:
         .exclude(status=F("previous_status"), reason=F("previous_reason"))
         .annotate(
             marker_labels=marker_labels(),
-            claim_exists=Exists(Claim.objects.filter(pk=OuterRef("id"))),
+            # A scalar subquery, not EXISTS: Postgres would hash every claim's id for EXISTS,
+            # where this looks up only the rows of the page.
+            live_claim_id=Subquery(Claim.objects.filter(pk=OuterRef("id")).values("pk")[:1]),
         )
         .select_related("history_user", "article")
         .defer("article__body", "article__metadata")

@@ -25,11 +25,23 @@ class SiteSitemap(Sitemap):
         return super().get_domain(site)
 
 
+# The public pages that are not one object's: the lists, and the publication's own pages.
+PUBLIC_LISTS = [
+    "claims:home",
+    "claims:claim_list",
+    "articles:article_list",
+    "sources:source_list",
+    "sources:outlet_list",
+    "claims:corrections",
+]
+PUBLICATION_PAGES = ["how_we_rate", "methodology", "corrections_policy", "about"]
+
+
 class StaticPagesSitemap(SiteSitemap):
     changefreq = "daily"
 
     def items(self) -> list[str]:
-        return ["claims:home", "claims:claim_list", "articles:article_list", "sources:source_list"]
+        return [*PUBLIC_LISTS, *PUBLICATION_PAGES]
 
     def location(self, item: str) -> str:
         return reverse(item)

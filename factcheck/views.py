@@ -64,7 +64,12 @@ def publication_page(request: HttpRequest, template_name: str, url_name: str, **
     return render(
         request,
         template_name,
-        {"canonical_url": absolute_url(request, reverse(url_name)), **context},
+        {
+            "canonical_url": absolute_url(request, reverse(url_name)),
+            # Where readers reach the organisation (to ask for a correction, say).
+            "organization_url": settings.FACTCHECK_ORGANIZATION_URL,
+            **context,
+        },
     )
 
 
@@ -100,12 +105,7 @@ def corrections_policy(request: HttpRequest) -> HttpResponse:
 
 
 def about(request: HttpRequest) -> HttpResponse:
-    return publication_page(
-        request,
-        "pages/about.html",
-        "about",
-        organization_url=settings.FACTCHECK_ORGANIZATION_URL,
-    )
+    return publication_page(request, "pages/about.html", "about")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -19,7 +19,8 @@ def reviewed_seeds(seed_paths) -> None:
 
 @pytest.fixture
 def page(chromium, request):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    # bypass_csp: axe-core is injected as an inline script, which the site's CSP forbids.
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -56,13 +57,13 @@ def test_a_reader_filters_searches_and_follows_a_claim_to_its_sources(
     shown = page.locator("main .verdict").all_inner_texts()
     assert shown, "no claims listed for the contested filter"
     contested_count = Claim.objects.contested().count()
-    assert contested_count >= 6
-    assert page.locator("#results-heading").inner_text().startswith(f"{contested_count} claim")
+    assert contested_count >= 5
+    assert page.locator("#results-heading").inner_text() == f"{contested_count} reviewed claims"
     assert_accessible(page, violations)
     screenshot(page, "02-claims-contested")
 
     page.get_by_label("Search the sentences").fill("casualties")
-    page.get_by_role("button", name="Show claims").first.click()
+    page.get_by_role("button", name="Search", exact=True).click()
     page.wait_for_url("**q=casualties*")
     assert page.locator("main mark").count() >= 1
     assert "casualties" in page.locator("main mark").first.inner_text().lower()

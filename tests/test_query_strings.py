@@ -10,7 +10,7 @@ from django.test import Client
 from articles.filters import ArticleFilter
 from claims.filters import ClaimFilter
 from claims.models import Claim
-from sources.filters import SourceFilter
+from sources.filters import OutletFilter, SourceFilter
 
 NASTY_VALUES = [
     "",
@@ -38,6 +38,15 @@ PAGES = {
     "/claims/export.json": [*ClaimFilter.base_filters],
     "/articles/": [*ArticleFilter.base_filters, "page"],
     "/sources/": [*SourceFilter.base_filters, "page"],
+    "/outlets/": [*OutletFilter.base_filters, "page"],
+    "/corrections/": ["older_than"],
+    "/suggest/articles/": ["q"],
+    "/suggest/outlets/": ["q"],
+    "/suggest/sources/": ["q"],
+    "/how-we-rate/": ["page"],
+    "/methodology/": ["page"],
+    "/corrections-policy/": ["page"],
+    "/about/": ["page"],
     "/feeds/reviewed/": ["page"],
     "/feeds/contested/": ["page"],
     "/sitemap.xml": ["p", "section"],
@@ -88,5 +97,7 @@ def test_object_pages_answer_404_for_ids_and_slugs_that_name_nothing(
         "/articles/no-such-article/",
         "/outlets/no-such-outlet/",
         "/articles/%3Cscript%3E/",
+        "/suggest/nothing/",
+        "/suggest/%3Cscript%3E/",
     ]:
         assert client.get(path).status_code == 404, path

@@ -35,6 +35,12 @@ def test_the_sitemap_lists_static_pages_articles_reviewed_claims_sources_and_out
         reverse("claims:claim_list"),
         reverse("articles:article_list"),
         reverse("sources:source_list"),
+        reverse("sources:outlet_list"),
+        reverse("claims:corrections"),
+        reverse("how_we_rate"),
+        reverse("methodology"),
+        reverse("corrections_policy"),
+        reverse("about"),
         article.get_absolute_url(),
         checked.get_absolute_url(),
         source.get_absolute_url(),
@@ -95,4 +101,4 @@ def test_the_sitemap_query_count_does_not_grow_with_rows(
     with django_assert_num_queries(SITEMAP_QUERIES):
         response = client.get("/sitemap.xml")
 
-    assert len(locations(response.content)) == 4 + row_count * 5
+    assert len(locations(response.content)) == 10 + row_count * 5

@@ -88,3 +88,16 @@ def url_domain(url: str) -> str:
     """The host a link leads to, as readers recognise it: "www.bbc.co.uk" → "bbc.co.uk"."""
     host = urlsplit(url or "").hostname or ""
     return host.removeprefix("www.")
+
+
+# Opening mark → closing mark: curly double, straight double, curly single, guillemets.
+QUOTE_PAIRS = {"\u201c": "\u201d", '"': '"', "\u2018": "\u2019", "\u00ab": "\u00bb"}
+
+
+@register.filter
+def quoted(text: str) -> str:
+    """The text in quotation marks, unless it already is one whole quotation."""
+    text = text or ""
+    if len(text) > 1 and QUOTE_PAIRS.get(text[0]) == text[-1]:
+        return text
+    return f"“{text}”"

@@ -485,7 +485,7 @@ def test_the_article_source_and_outlet_pages_have_no_axe_violations(live_server,
     ]
 
     violations = {}
-    page = chromium.new_page()
+    page = chromium.new_page(bypass_csp=True)
     for path in paths:
         page.goto(live_server.url + path)
         found = axe_violations(page)

@@ -138,7 +138,7 @@ def test_a_withdrawn_verdict_is_shown_withdrawn_with_its_reason(public_client):
 
     assert "Not reviewed yet" not in page
     assert '<h2 id="verdict-heading">Our verdict: withdrawn</h2>' in page
-    assert "Kim Park withdrew it" in page
+    assert "Kim Park withdrew our verdict" in page
     assert "<strong>Why:</strong> Needs a second look." in page
     history = page[page.index('id="history-heading"') :]
     assert "Verdict withdrawn:" in history
@@ -416,3 +416,20 @@ def test_the_claim_page_takes_five_queries_however_much_evidence_and_history(
     assert history.count("<li>") == 1 + rows
     assert history.count("Reason rewritten:") == rows
     assert page.count('class="claim-item"') == min(rows, 20)
+
+
+def test_a_sentence_that_is_itself_a_quotation_is_not_quoted_twice(public_client):
+    body = "He said: “We are prepared to work with everyone.”"
+    sentence = "“We are prepared to work with everyone.”"
+    claim = claim_in_body(
+        article=ArticleFactory(body=body),
+        text=sentence,
+        start=body.index(sentence),
+        end=len(body),
+        paragraph=0,
+    )
+
+    page = get_page(public_client, claim)
+
+    assert f'<h1 id="claim-heading" class="claim-heading">{sentence}</h1>' in page
+    assert "““" not in page

@@ -83,3 +83,30 @@ def test_the_base_template_advertises_both_feeds(public_client):
         'href="/feeds/reviewed/">'
     ) in page
     assert 'href="/feeds/contested/"' in page
+
+
+def test_feed_entries_quote_the_sentence_without_markers_and_sign_by_full_name(public_client):
+    from tests.articles.factories_public import CitationFactory
+    from tests.factories import EditorFactory
+
+    article = ArticleFactory(body="Prices fell.[3] More text.")
+    claim = ReviewedClaimFactory(
+        article=article,
+        text="Prices fell.[3]",
+        start=0,
+        end=15,
+        reviewed_by=EditorFactory(username="login5", first_name="Ada", last_name="Lovelace"),
+    )
+    CitationFactory(article=article, label="[3]", start=12, end=15)
+    ReviewedClaimFactory(reviewed_by=EditorFactory(username="login6"))
+
+    response = public_client.get("/feeds/reviewed/")
+    entries = ElementTree.fromstring(response.content).findall(f"{ATOM}entry")
+
+    by_title = {entry.findtext(f"{ATOM}title"): entry for entry in entries}
+    signed = by_title["Supported: Prices fell."]
+    assert signed.find(f"{ATOM}author").findtext(f"{ATOM}name") == "Ada Lovelace"
+    assert "Checked by Ada Lovelace" in signed.findtext(f"{ATOM}summary")
+    assert claim.pk
+    assert b"login5" not in response.content
+    assert b"login6" not in response.content

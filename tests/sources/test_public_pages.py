@@ -427,7 +427,7 @@ def test_the_outlet_page_gives_the_verdict_record_of_the_claims_citing_it(client
     assert rows["supported"] == ["1", "1"]
     assert rows["contested"] == ["2", "0"]
     assert rows["false"] == ["1", "0"]
-    assert "All 5 sentences from or citing BBC, in the claims list" in content
+    assert "Every sentence from or citing BBC, in the claims list" in content
     assert f'href="/claims/?outlet={bbc.slug}&amp;reviewed=all"' in content
     claims = content.split('id="citing-heading"')[1].split('id="articles-heading"')[0]
     assert claims.count('class="claim-item"') == 4
