@@ -105,7 +105,7 @@ def invalid_filters_response(filterset: ClaimFilter) -> HttpResponse:
 
 
 def claims_csv(request: HttpRequest) -> HttpResponse:
-    filterset = ClaimFilter(request.GET, queryset=Claim.objects.all())
+    filterset = ClaimFilter(request.GET, queryset=Claim.objects.all(), for_readers=True)
     if not filterset.is_valid():
         return invalid_filters_response(filterset)
     prefix = claim_url_prefix(request)
@@ -123,7 +123,7 @@ def claims_csv(request: HttpRequest) -> HttpResponse:
 
 
 def claims_json(request: HttpRequest) -> HttpResponse:
-    filterset = ClaimFilter(request.GET, queryset=Claim.objects.all())
+    filterset = ClaimFilter(request.GET, queryset=Claim.objects.all(), for_readers=True)
     if not filterset.is_valid():
         return invalid_filters_response(filterset)
     prefix = claim_url_prefix(request)

@@ -91,11 +91,19 @@ class ClaimFilter(django_filters.FilterSet):
         model = Claim
         fields: list[str] = []
 
-    def __init__(self, data: QueryDict | None = None, *args, **kwargs) -> None:
-        # The default scope is written into the data, so the form shows it chosen and the
-        # filter applies it; it is remembered as a default so the canonical address leaves it
-        # out. Asking for a verdict (even "unreviewed") widens the default to every sentence.
-        self.default_scope = "all" if data is not None and data.getlist("verdict") else "yes"
+    def __init__(
+        self, data: QueryDict | None = None, *args, for_readers: bool = False, **kwargs
+    ) -> None:
+        """`for_readers`: the public page's default scope, the reviewed claims, when the data
+        names none (the page and its exports). Other callers get every sentence by default.
+
+        The default is written into the data, so the form shows it chosen and the filter
+        applies it; it is remembered as a default so the canonical address leaves it out.
+        Asking for a verdict (even "unreviewed") widens the default to every sentence."""
+        asks_for_verdict = data is not None and bool(
+            data.getlist("verdict") if hasattr(data, "getlist") else data.get("verdict")
+        )
+        self.default_scope = "yes" if for_readers and not asks_for_verdict else "all"
         self.reviewed_by_default = data is not None and not data.get("reviewed")
         if self.reviewed_by_default:
             data = data.copy()

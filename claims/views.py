@@ -134,7 +134,7 @@ def without_cursor(query: QueryDict) -> str:
 
 
 def claim_list(request: HttpRequest) -> HttpResponse:
-    filterset = ClaimFilter(request.GET, queryset=Claim.objects.all())
+    filterset = ClaimFilter(request.GET, queryset=Claim.objects.all(), for_readers=True)
     claims = filterset.qs
     shares, total = verdict_shares(claims)
     search_term = filterset.search_term
@@ -311,10 +311,10 @@ EVIDENCE_HEADINGS = {
 }
 
 
-def claim_description(claim: Claim, plain: str, *, withdrawn: bool) -> str:
+def claim_description(claim: Claim, plain: str, *, verdict_withdrawn: bool) -> str:
     """One or two sentences for search results and link previews."""
     if claim.status == Claim.Status.UNREVIEWED:
-        state = "Not currently reviewed" if withdrawn else "Not reviewed yet"
+        state = "Not currently reviewed" if verdict_withdrawn else "Not reviewed yet"
         return f"{state}: {quoted(Truncator(plain).chars(120))}"
     return f"{claim.get_status_display()}: {Truncator(claim.reason).chars(180)}"
 
@@ -354,7 +354,9 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if contributor.role == contributor.Role.AUTHOR
     ]
     plain = claim_plain_text(claim)
-    withdrawn = claim.status == Claim.Status.UNREVIEWED and bool(changes)
+    # A verdict withdrawn by an editor (the claim is unreviewed again), not to be confused with
+    # a claim whose sentence a re-import removed from the article (claim.withdrawn_at).
+    verdict_withdrawn = claim.status == Claim.Status.UNREVIEWED and bool(changes)
     first_published = next(
         (change.changed_at for change in reversed(changes) if change.kind == "first"), None
     )
@@ -373,14 +375,16 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evidence_groups": [group for group in evidence_groups if group.items],
             "changes": changes,
             "corrections": [change for change in changes if change.is_correction],
-            "withdrawn": withdrawn,
-            "withdrawal": changes[0] if withdrawn else None,
+            "verdict_withdrawn": verdict_withdrawn,
+            "withdrawal": changes[0] if verdict_withdrawn else None,
             "first_published": first_published,
             "related": list(related),
             "claim_review": json_ld(review) if review else "",
             "canonical_url": canonical_url,
             "social_title": f"{quoted(Truncator(plain).chars(110))}: {claim.get_status_display()}",
-            "social_description": claim_description(claim, plain, withdrawn=withdrawn),
+            "social_description": claim_description(
+                claim, plain, verdict_withdrawn=verdict_withdrawn
+            ),
             "social_type": "article",
         },
     )
@@ -413,6 +417,9 @@ def corrections_log(*, older_than: int | None = None) -> QuerySet:
             # A scalar subquery, not EXISTS: Postgres would hash every claim's id for EXISTS,
             # where this looks up only the rows of the page.
             live_claim_id=Subquery(Claim.objects.filter(pk=OuterRef("id")).values("pk")[:1]),
+            live_claim_left_article=Subquery(
+                Claim.objects.filter(pk=OuterRef("id")).values("withdrawn_at")[:1]
+            ),
         )
         .select_related("history_user", "article")
         .defer("article__body", "article__metadata")

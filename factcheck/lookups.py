@@ -24,6 +24,7 @@ SUGGESTIONS_SHOWN = 10
 # How a source reads in a choice list and in its filter box: "Title — Outlet".
 SOURCE_SEPARATOR = " — "
 UNTITLED = "Untitled"
+UNTITLED_LABEL = re.compile(rf"^{UNTITLED} \(source (\d+)\)(?:{SOURCE_SEPARATOR}.*)?$")
 
 
 @dataclass(frozen=True)
@@ -125,14 +126,18 @@ def article_suggestions(term: str, limit: int = SUGGESTIONS_SHOWN) -> list[Sugge
 
 
 def source_label(source: Source) -> str:
-    title = source.title or UNTITLED
+    """ "Title — Outlet"; an untitled work (a bare link, "(Il Post)") carries its number,
+    since nothing else tells two of them apart."""
+    title = source.title or f"{UNTITLED} (source {source.pk})"
     return f"{title}{SOURCE_SEPARATOR}{source.outlet.name}" if source.outlet_id else title
 
 
 def source_resolve(value: str) -> Source | None:
     """By its number, "Title — Outlet" as the choice list writes it, or its title alone."""
     sources = Source.objects.select_related("outlet").defer("fingerprint")
-    if (number := _as_id(value)) is not None:
+    untitled = UNTITLED_LABEL.match(value)
+    number = _as_id(untitled.group(1)) if untitled else _as_id(value)
+    if number is not None:
         found = sources.filter(pk=number).first()
         if found is not None:
             return found
@@ -140,8 +145,6 @@ def source_resolve(value: str) -> Source | None:
     if SOURCE_SEPARATOR in value:
         title, outlet_name = value.rsplit(SOURCE_SEPARATOR, 1)
         fingerprints.append(source_fingerprint(title=title, outlet_name=outlet_name))
-        if title == UNTITLED:
-            fingerprints.append(source_fingerprint(title="", outlet_name=outlet_name))
     fingerprints.append(source_fingerprint(title=value, outlet_name=""))
     found = sources.filter(fingerprint__in=fingerprints).first()
     if found is not None:

@@ -72,3 +72,19 @@ def test_at_most_ten_are_offered_in_one_query(client, django_assert_num_queries)
 def test_an_unknown_list_is_a_404_and_only_reading_is_allowed(client) -> None:
     assert client.get("/suggest/users/", {"q": "admin"}).status_code == 404
     assert client.post("/suggest/outlets/", {"q": "bbc"}).status_code == 405
+
+
+def test_an_untitled_work_is_offered_with_its_number_which_the_filter_resolves(client) -> None:
+    from tests.factories import ClaimFactory, EvidenceFactory
+
+    untitled = SourceFactory(title="", outlet=OutletFactory(name="Il Post"))
+    EvidenceFactory(source=untitled, claim=ClaimFactory(text="Cites the untitled work."))
+
+    response = client.get(
+        "/claims/", {"source": f"Untitled (source {untitled.pk}) — Il Post", "reviewed": "all"}
+    )
+
+    content = response.content.decode()
+    assert "errorlist" not in content
+    assert "Cites the untitled work." in content
+    assert f'value="Untitled (source {untitled.pk}) — Il Post"' in content

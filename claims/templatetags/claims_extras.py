@@ -31,6 +31,10 @@ def public_name(user: AbstractBaseUser | None) -> str:
     return user.get_full_name().strip()
 
 
+# The earlier name, kept so templates written against it (claim links) show full names too.
+register.filter("display_name", public_name)
+
+
 @register.filter
 def plain_text(claim: Claim) -> str:
     """The claim's sentence without its citation markers (see claims/plain_text.py)."""

@@ -433,3 +433,13 @@ def test_a_sentence_that_is_itself_a_quotation_is_not_quoted_twice(public_client
 
     assert f'<h1 id="claim-heading" class="claim-heading">{sentence}</h1>' in page
     assert "““" not in page
+
+
+def test_a_claim_whose_sentence_left_the_article_says_so_and_keeps_its_verdict(public_client):
+    claim = claim_in_body(withdrawn_at=timezone.now(), status="false", reason="Wrong.")
+
+    page = get_page(public_client, claim)
+
+    assert "This sentence is no longer in the article" in page
+    assert '<mark class="claim-in-context">Wages rose by 3% in June.[1]</mark>' in page
+    assert "<p>Wrong.</p>" in page

@@ -85,7 +85,7 @@ def test_a_correction_to_a_claim_since_removed_is_still_listed_without_a_link(
 
     assert "“Gone since.”" in entry
     assert f"/claims/{claim_id}/" not in entry
-    assert "no longer in the article" in entry
+    assert "no longer in our records" in entry
 
 
 def corrected_claims(count: int, editor) -> None:
