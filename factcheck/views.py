@@ -3,12 +3,12 @@ type-ahead endpoint the public filters share, and the site's error pages."""
 
 import logging
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template import loader
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
@@ -44,9 +44,14 @@ def suggest(request: HttpRequest, kind: str) -> JsonResponse:
     return response
 
 
+FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.svg"
+
+
+@require_safe
 def favicon(request: HttpRequest) -> HttpResponse:
-    # A temporary redirect: the icon's hashed name changes whenever the icon does.
-    response = redirect(static("favicon.svg"))
+    """The icon at the address browsers and feed readers ask for whatever a page links; served
+    as it is rather than redirected, since the hashed static name changes with the icon."""
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/svg+xml")
     patch_cache_control(response, public=True, max_age=FAVICON_CACHE_SECONDS)
     return response
 

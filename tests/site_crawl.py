@@ -71,6 +71,8 @@ def public_objects(editor: AbstractBaseUser) -> list[str]:
         source.get_absolute_url(),
         source.outlet.get_absolute_url(),
         article.outlet.get_absolute_url(),
+        # The type-ahead the filter boxes call (from a data attribute, not a link).
+        f"/suggest/outlets/?q={source.outlet.name[:4]}",
     ]
 
 

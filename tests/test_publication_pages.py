@@ -142,8 +142,9 @@ def test_every_page_links_the_favicon_and_the_old_address_leads_to_it(client) ->
 
     response = client.get("/favicon.ico")
 
-    assert response.status_code == 302
-    assert response["Location"] == "/static/favicon.svg"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response.content.startswith(b"<svg")
 
 
 @pytest.mark.parametrize(
