@@ -33,7 +33,7 @@ from articles.parser import (
     decode_article,
     parse_article,
 )
-from claims.models import Claim, Evidence
+from claims.models import Claim, ClaimLink, Evidence
 from claims.search import search_config_for
 from sources.models import Outlet, Source, source_fingerprint
 from sources.normalize import normalize_outlet_name, normalize_text, outlet_name_from_url
@@ -942,9 +942,8 @@ def _claims_remove(
 
 
 def _claims_with_links(claim_ids: list[int]) -> set[int]:
-    """Which of the claims are linked to another claim (Claim.related_claims, both ways)."""
-    through = Claim.related_claims.through
-    rows = through.objects.filter(
+    """Which of the claims are linked to another claim (a ClaimLink at either end)."""
+    rows = ClaimLink.objects.filter(
         Q(from_claim_id__in=claim_ids) | Q(to_claim_id__in=claim_ids)
     ).values_list("from_claim_id", "to_claim_id")
     wanted = set(claim_ids)

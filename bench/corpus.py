@@ -10,8 +10,8 @@ inside those sentences with Citation rows pointing at them, reference lists poin
 sources, a few hundred outlets, sources cited with a long-tailed popularity (most once, a few by
 thousands of claims), "cited" evidence for every marker plus editors' supports/contradicts
 evidence with quotes, ~30 % of the claims reviewed (status, reason, reviewer and reviewed_at
-as the CheckConstraints require, some with an earlier verdict in their history), related
-claims, and history rows as django-simple-history writes them (+ on import, ~ on each verdict).
+as the CheckConstraints require, some with an earlier verdict in their history), links
+between claims, and history rows as django-simple-history writes them (+ on import, ~ on each verdict).
 
 Every COPY names its columns, so a column added later with a default or as nullable does not
 break it. Secondary indexes are dropped for the load and rebuilt from their own definitions
@@ -57,7 +57,7 @@ CONTENT_TABLES = [
     "claims_historicalevidence",
     "claims_historicalclaim",
     "sources_historicalsource",
-    "claims_claim_related_claims",
+    "claims_claimlink",
     "claims_evidence",
     "claims_claim",
     "articles_citation",
@@ -587,7 +587,7 @@ def build(connection, corpus: Corpus, timings: dict[str, float]) -> dict[str, in
             "history_type",
             "history_user_id",
         ],
-        "claims_claim_related_claims": ["from_claim_id", "to_claim_id"],
+        "claims_claimlink": ["from_claim_id", "to_claim_id", "kind", "note", "linked_at"],
     }
     present = table_columns(connection, columns)
     for table, wanted in columns.items():
@@ -920,11 +920,14 @@ def build(connection, corpus: Corpus, timings: dict[str, float]) -> dict[str, in
                     f"{evidence_id:,} evidence ({elapsed:.0f} s)",
                     flush=True,
                 )
-        # Claims in different articles about the same fact (symmetrical: both directions stored).
+        # Claims in different articles linked as "same": one row per pair, smaller id first.
+        linked_pairs = set()
         for _ in range(min(5000, len(reviewed_claims) // 2)):
-            first, second = rng.sample(reviewed_claims, 2)
-            loader.add("claims_claim_related_claims", [first, second])
-            loader.add("claims_claim_related_claims", [second, first])
+            first, second = sorted(rng.sample(reviewed_claims, 2))
+            if (first, second) in linked_pairs:
+                continue
+            linked_pairs.add((first, second))
+            loader.add("claims_claimlink", [first, second, "same", "", EPOCH])
         loader.flush()
     return loader.counts
 

@@ -2,19 +2,26 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.forms import ModelChoiceField
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
+from django.views.decorators.http import require_POST
 
 from claims.forms import ClaimAdminForm, VerdictActionForm
-from claims.models import Claim, Evidence
+from claims.links import claim_link, claim_unlink, linked_claims
+from claims.models import Claim, ClaimLink, Evidence, LinkSuggestion
 from claims.services import claim_set_verdict, claims_set_verdict
+from claims.similarity import claim_suggestions
+from claims.wording import shared_words
 from factcheck.admin import (
     BoundedRelatedFieldListFilter,
     EstimatedCountPaginator,
@@ -112,14 +119,14 @@ class ClaimAdmin(LabelledHistoryAdmin):
     show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
     list_per_page = 50
-    autocomplete_fields = ["related_claims"]
     readonly_fields = ["article_link", "sentence_in_paragraph", "reviewed_by", "reviewed_at"]
     fieldsets = [
         (None, {"fields": ["article_link", "sentence_in_paragraph"]}),
         ("Verdict", {"fields": ["status", "reason", "reviewed_by", "reviewed_at"]}),
-        ("The same fact elsewhere", {"fields": ["related_claims"]}),
     ]
     inlines = [EvidenceInline]
+    change_form_template = "admin/claims/claim/change_form.html"
+    object_history_template = "admin/claims/claim/object_history.html"
     actions = [
         "mark_supported",
         "mark_contested",
@@ -142,6 +149,83 @@ class ClaimAdmin(LabelledHistoryAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Claims are the sentences of imported articles; only an import creates them.
         return False
+
+    def get_urls(self) -> list:
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:claim_id>/link/", wrap(claim_link_view), name="claims_claim_link"),
+            path(
+                "<int:claim_id>/unlink/<int:link_id>/",
+                wrap(claim_unlink_view),
+                name="claims_claim_unlink",
+            ),
+            path(
+                "link-suggestions/",
+                wrap(self.link_suggestions_view),
+                name="claims_claim_link_suggestions",
+            ),
+            path(
+                "link-suggestions/<int:suggestion_id>/dismiss/",
+                wrap(link_suggestion_dismiss_view),
+                name="claims_claim_link_suggestion_dismiss",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
+    ) -> HttpResponse:
+        claim = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if claim is not None:
+            extra_context.update(claim_panels_context(request, claim))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        # A claim's links are part of its history: who linked or unlinked what, and when.
+        extra_context = extra_context or {}
+        if str(object_id).isdigit():
+            claim_id = int(object_id)
+            extra_context["link_history"] = (
+                ClaimLink.history.filter(Q(from_claim_id=claim_id) | Q(to_claim_id=claim_id))
+                .select_related("history_user")
+                .order_by("-history_date", "-history_id")[:200]
+            )
+            extra_context["history_claim_id"] = claim_id
+        return super().history_view(request, object_id, extra_context)
+
+    def link_suggestions_view(self, request: HttpRequest) -> TemplateResponse:
+        """The best open cross-article pairs that suggest_links stored, for one-click links."""
+        if not request.user.has_perm("claims.view_claimlink"):
+            raise PermissionDenied
+        suggestions = list(
+            LinkSuggestion.objects.open()
+            .best_first()
+            .select_related("first_claim__article__outlet", "second_claim__article__outlet")
+            .defer(
+                "first_claim__search_vector",
+                "first_claim__article__body",
+                "first_claim__article__metadata",
+                "second_claim__search_vector",
+                "second_claim__article__body",
+                "second_claim__article__metadata",
+            )[:LINK_SUGGESTIONS_SHOWN]
+        )
+        for suggestion in suggestions:
+            suggestion.overlap = shared_words(
+                suggestion.first_claim.text, suggestion.second_claim.text
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Link suggestions",
+            "opts": self.opts,
+            "suggestions": suggestions,
+            "kinds": LINK_BUTTON_KINDS,
+            "can_link": request.user.has_perm("claims.add_claimlink"),
+            "return_url": request.get_full_path(),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/claims/claim/link_suggestions.html", context)
 
     @admin.display(description="Sentence", ordering="ordinal")
     def short_text(self, claim: Claim) -> str:
@@ -301,6 +385,166 @@ class ClaimAdmin(LabelledHistoryAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/claims/claim/verdict_action.html", context)
+
+
+# How many stored suggestions the review list shows: the best ones; the rest wait their turn.
+LINK_SUGGESTIONS_SHOWN = 100
+# The one-click buttons next to a suggestion; "elaborates" needs a direction, so it is made in
+# the claim link form.
+LINK_BUTTON_KINDS = [ClaimLink.Kind.SAME, ClaimLink.Kind.CONTRADICTS]
+
+
+def claim_panels_context(request: HttpRequest, claim: Claim) -> dict:
+    """What the "Linked claims" and "Similar claims" panels render; reusable by any page."""
+    return {
+        "panel_claim": claim,
+        "claim_links": linked_claims(claim),
+        "suggestions": claim_suggestions(claim=claim),
+        "kinds": LINK_BUTTON_KINDS,
+        "all_kinds": ClaimLink.Kind,
+        "can_link": request.user.has_perm("claims.add_claimlink"),
+        "can_unlink": request.user.has_perm("claims.delete_claimlink"),
+        "return_url": request.get_full_path(),
+    }
+
+
+def _back(request: HttpRequest, claim_id: int) -> HttpResponseRedirect:
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("admin:claims_claim_change", args=[claim_id])
+    return HttpResponseRedirect(target)
+
+
+@require_POST
+def claim_link_view(request: HttpRequest, claim_id: int) -> HttpResponseRedirect:
+    """One-click link from a panel: POST other=<claim id>, kind, optional note and next."""
+    if not request.user.has_perm("claims.add_claimlink"):
+        raise PermissionDenied
+    claim = get_object_or_404(Claim.objects.select_related("article"), pk=claim_id)
+    other_id = request.POST.get("other", "")
+    other = (
+        Claim.objects.select_related("article").filter(pk=int(other_id)).first()
+        if other_id.isdigit() and len(other_id) < 19
+        else None
+    )
+    if other is None:
+        messages.error(request, "There is no claim to link to: the link was not made.")
+        return _back(request, claim_id)
+    try:
+        link = claim_link(
+            claim=claim,
+            other=other,
+            kind=request.POST.get("kind", ""),
+            note=request.POST.get("note", ""),
+            user=request.user,
+            replace=request.POST.get("replace") == "1",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Linked: “{Truncator(claim.text).chars(60)}” {link.label_from(claim).lower()} "
+            f"“{Truncator(other.text).chars(60)}”.",
+        )
+    return _back(request, claim_id)
+
+
+@require_POST
+def claim_unlink_view(request: HttpRequest, claim_id: int, link_id: int) -> HttpResponseRedirect:
+    if not request.user.has_perm("claims.delete_claimlink"):
+        raise PermissionDenied
+    link = ClaimLink.objects.touching(claim_id).filter(pk=link_id).first()
+    if link is None:
+        messages.warning(request, "That link no longer exists; someone may have removed it.")
+    else:
+        claim_unlink(link=link, user=request.user)
+        messages.success(request, "Link removed; it stays in both claims' history.")
+    return _back(request, claim_id)
+
+
+@require_POST
+def link_suggestion_dismiss_view(request: HttpRequest, suggestion_id: int) -> HttpResponseRedirect:
+    if not request.user.has_perm("claims.add_claimlink"):
+        raise PermissionDenied
+    updated = LinkSuggestion.objects.filter(pk=suggestion_id, dismissed_at__isnull=True).update(
+        dismissed_by=request.user, dismissed_at=timezone.now()
+    )
+    if updated:
+        messages.success(request, "Suggestion dismissed; suggest_links will not offer it again.")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("admin:claims_claim_link_suggestions")
+    return HttpResponseRedirect(target)
+
+
+@admin.register(ClaimLink)
+class ClaimLinkAdmin(LabelledHistoryAdmin):
+    list_display = ["from_claim", "kind", "to_claim", "linked_by", "linked_at"]
+    list_filter = ["kind"]
+    list_select_related = ["from_claim", "to_claim", "linked_by"]
+    search_fields = ["from_claim__text", "to_claim__text", "note"]
+    autocomplete_fields = ["from_claim", "to_claim"]
+    readonly_fields = ["linked_by", "linked_at"]
+    fields = ["from_claim", "kind", "to_claim", "note", "linked_by", "linked_at"]
+    ordering = ["-id"]
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = EstimatedCountPaginator
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ClaimLink | None = None) -> list:
+        # A link's ends are what it is; to link other claims, make another link.
+        if obj is not None:
+            return ["from_claim", "to_claim", *self.readonly_fields]
+        return self.readonly_fields
+
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+
+        class ClaimLinkForm(form):
+            def clean(self) -> dict:
+                cleaned_data = super().clean()
+                first = cleaned_data.get("from_claim") or self.instance.from_claim
+                second = cleaned_data.get("to_claim") or self.instance.to_claim
+                if first is not None and second is not None:
+                    if first.pk == second.pk:
+                        raise ValidationError("A claim cannot be linked to itself.")
+                    if first.article_id == second.article_id:
+                        raise ValidationError(
+                            "Links join sentences of different articles; both are in "
+                            f"“{first.article}”."
+                        )
+                return cleaned_data
+
+            def _post_clean(self) -> None:
+                # Order and uniqueness are claim_link()'s business (symmetric kinds are stored
+                # smaller id first), so the model's constraint checks wait for it.
+                pass
+
+        return ClaimLinkForm
+
+    def save_model(self, request: HttpRequest, obj: ClaimLink, form, change: bool) -> None:
+        try:
+            saved = claim_link(
+                claim=form.cleaned_data.get("from_claim") or obj.from_claim,
+                other=form.cleaned_data.get("to_claim") or obj.to_claim,
+                kind=form.cleaned_data["kind"],
+                note=form.cleaned_data.get("note", ""),
+                user=request.user,
+                replace=change,
+            )
+        except ValidationError as error:
+            raise PermissionDenied(" ".join(error.messages)) from error
+        obj.pk = saved.pk
+
+    def delete_model(self, request: HttpRequest, obj: ClaimLink) -> None:
+        claim_unlink(link=obj, user=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for link in queryset:
+            claim_unlink(link=link, user=request.user)
 
 
 @admin.register(Evidence)

@@ -21,7 +21,7 @@ class ClaimAdminForm(forms.ModelForm):
 
     class Meta:
         model = Claim
-        fields = ["status", "reason", "related_claims"]
+        fields = ["status", "reason"]
 
     def clean(self) -> dict:
         cleaned_data = super().clean()
@@ -37,19 +37,3 @@ class ClaimAdminForm(forms.ModelForm):
             else:
                 cleaned_data["status"], cleaned_data["reason"] = status, reason
         return cleaned_data
-
-    def clean_related_claims(self):
-        related_claims = self.cleaned_data["related_claims"]
-        if self.instance.pk is None:
-            return related_claims
-        same_article = [
-            claim
-            for claim in related_claims
-            if claim.pk == self.instance.pk or claim.article_id == self.instance.article_id
-        ]
-        if same_article:
-            raise ValidationError(
-                "Related claims are sentences in other articles; these are in this article: "
-                + "; ".join(f"“{claim}”" for claim in same_article)
-            )
-        return related_claims

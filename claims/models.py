@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -106,11 +107,6 @@ class Claim(models.Model):
     reviewed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the verdict was given."
     )
-    related_claims = models.ManyToManyField(
-        "self",
-        blank=True,
-        help_text="Sentences in other articles about the same fact.",
-    )
     withdrawn_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -179,6 +175,8 @@ class Claim(models.Model):
             ),
             # Full-text search on the claims page.
             GinIndex(fields=["search_vector"], name="claim_search_vector_idx"),
+            # Similar claims (claims.similarity): `text % sentence` takes its candidates here.
+            GinIndex(fields=["text"], opclasses=["gin_trgm_ops"], name="claim_text_trgm_idx"),
         ]
 
     def __str__(self) -> str:
@@ -247,3 +245,159 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stance_display()}: {self.source}"
+
+
+class ClaimLinkQuerySet(models.QuerySet):
+    def touching(self, claim: "Claim | int") -> "ClaimLinkQuerySet":
+        """Links with `claim` at either end: a link is stored once per pair."""
+        claim_id = claim if isinstance(claim, int) else claim.pk
+        return self.filter(models.Q(from_claim_id=claim_id) | models.Q(to_claim_id=claim_id))
+
+
+class ClaimLink(models.Model):
+    """A typed link between two claims, usually in different articles, made by an editor.
+
+    One row per unordered pair of claims. `same` and `contradicts` read the same both ways, so
+    they are stored with the smaller claim id in `from_claim` (a check constraint holds it) and
+    a pair can never be stored twice in two orders. `elaborates` has a direction — `from_claim`
+    gives the detail of what `to_claim` states — so it keeps the order the editor chose; the
+    unique constraint on (least id, greatest id) still allows one link per pair whatever its kind.
+    """
+
+    class Kind(models.TextChoices):
+        # Both sentences state the same fact, perhaps in other words.
+        SAME = "same", "Same claim"
+        # The two sentences cannot both be true.
+        CONTRADICTS = "contradicts", "Contradicts"
+        # The first sentence gives detail, context or a source for the second.
+        ELABORATES = "elaborates", "Elaborates on"
+
+    SYMMETRIC_KINDS = (Kind.SAME, Kind.CONTRADICTS)
+
+    from_claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="links_from", help_text="One end of the link."
+    )
+    to_claim = models.ForeignKey(
+        Claim,
+        on_delete=models.CASCADE,
+        related_name="links_to",
+        help_text="The other end; for “elaborates on”, the claim that is elaborated.",
+    )
+    kind = models.CharField(
+        max_length=12, choices=Kind.choices, help_text="How the two sentences relate."
+    )
+    note = models.TextField(
+        blank=True, help_text="Why they are linked, for other editors and for readers."
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="claim_links",
+        help_text="Who linked them; empty for links carried over from before link types.",
+    )
+    linked_at = models.DateTimeField(help_text="When they were linked.")
+
+    history = HistoricalRecords()
+    objects = ClaimLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-linked_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["same", "contradicts", "elaborates"]),
+                name="claimlink_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_claim=models.F("to_claim")),
+                name="claimlink_not_self",
+            ),
+            # Symmetric kinds have one canonical order, so "a same b" and "b same a" are one row.
+            models.CheckConstraint(
+                condition=models.Q(kind="elaborates")
+                | models.Q(from_claim__lt=models.F("to_claim")),
+                name="claimlink_symmetric_ordered",
+            ),
+            # One link per pair whatever its direction; also serves claim_link()'s lookup of
+            # an existing link between two claims.
+            models.UniqueConstraint(
+                Least("from_claim", "to_claim"),
+                Greatest("from_claim", "to_claim"),
+                name="claimlink_unique_pair",
+            ),
+        ]
+        # from_claim and to_claim carry Django's foreign-key indexes: ClaimLink.objects.touching()
+        # on the claim pages is an OR of the two, a bitmap OR of those indexes.
+
+    def __str__(self) -> str:
+        return f"{self.from_claim_id} {self.get_kind_display().lower()} {self.to_claim_id}"
+
+    def other_end(self, claim: Claim | int) -> Claim:
+        claim_id = claim if isinstance(claim, int) else claim.pk
+        return self.to_claim if self.from_claim_id == claim_id else self.from_claim
+
+    def label_from(self, claim: Claim | int) -> str:
+        """The link as read from `claim`'s side: "Same claim", "Elaborated on by"."""
+        claim_id = claim if isinstance(claim, int) else claim.pk
+        if self.kind == self.Kind.ELABORATES and self.to_claim_id == claim_id:
+            return "Elaborated on by"
+        return self.get_kind_display()
+
+
+class LinkSuggestionQuerySet(models.QuerySet):
+    def open(self) -> "LinkSuggestionQuerySet":
+        """Not yet decided: neither linked nor dismissed by an editor."""
+        return self.filter(dismissed_at__isnull=True)
+
+    def best_first(self) -> "LinkSuggestionQuerySet":
+        return self.order_by("-score", "id")
+
+
+class LinkSuggestion(models.Model):
+    """A pair of claims in different articles that `manage.py suggest_links` found alike.
+
+    Stored so that the admin's review list reads the best pairs off an index instead of
+    comparing the corpus on every page view; smaller claim id first, one row per pair.
+    """
+
+    first_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    second_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(help_text="How alike the two sentences are, 0 to 1.")
+    found_at = models.DateTimeField(help_text="When suggest_links last scored the pair.")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who said the pair is not worth a link.",
+    )
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LinkSuggestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first_claim__lt=models.F("second_claim")),
+                name="linksuggestion_ordered_pair",
+            ),
+            # suggest_links upserts by pair (ON CONFLICT on this).
+            models.UniqueConstraint(
+                fields=["first_claim", "second_claim"], name="linksuggestion_unique_pair"
+            ),
+        ]
+        indexes = [
+            # The admin's review list: open suggestions, best first.
+            models.Index(
+                models.F("score").desc(),
+                "id",
+                name="linksuggestion_open_score_idx",
+                condition=models.Q(dismissed_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_claim_id} ~ {self.second_claim_id} ({self.score:.2f})"

@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 from articles.rendering import safe_external_url
 from claims.filters import SEARCH_SORT, SORT_CHOICES, ClaimFilter
 from claims.jsonld import claim_review, json_ld
+from claims.links import linked_claims
 from claims.models import Claim, Evidence
 from claims.pagination import LARGEST_INTEGER, InvalidCursor, keyset_page
 from claims.plain_text import (
@@ -340,13 +341,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     history = claim.history.select_related("history_user").order_by("history_id")
     changes = verdict_changes(list(history))
-    related = (
-        claim.related_claims.exclude(article_id=claim.article_id)
-        .select_related("article__outlet")
-        .defer(*NOT_IN_LISTS)
-        .annotate(marker_labels=marker_labels())
-        .order_by(F("reviewed_at").desc(nulls_last=True), "id")[:RELATED_CLAIMS_SHOWN]
-    )
+    links = linked_claims(claim, limit=RELATED_CLAIMS_SHOWN)
     review = claim_review(claim, request)
     authors = [
         contributor.name
@@ -378,7 +373,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "verdict_withdrawn": verdict_withdrawn,
             "withdrawal": changes[0] if verdict_withdrawn else None,
             "first_published": first_published,
-            "related": list(related),
+            "links": links,
             "claim_review": json_ld(review) if review else "",
             "canonical_url": canonical_url,
             "social_title": f"{quoted(Truncator(plain).chars(110))}: {claim.get_status_display()}",

@@ -365,27 +365,7 @@ def test_the_same_evidence_twice_is_a_form_error_not_a_crash(editor_client: Clie
     assert Evidence.objects.filter(claim=claim).count() == 1
 
 
-def test_related_claims_must_come_from_other_articles(editor_client: Client) -> None:
-    claim = ClaimFactory()
-    same_article = ClaimFactory(article=claim.article, text="Another sentence here.")
-    other_article = ClaimFactory(text="The same fact, reported elsewhere.")
-
-    rejected = editor_client.post(
-        reverse("admin:claims_claim_change", args=[claim.pk]),
-        change_form_data(claim, related_claims=[str(same_article.pk)]),
-    )
-    accepted = editor_client.post(
-        reverse("admin:claims_claim_change", args=[claim.pk]),
-        change_form_data(claim, related_claims=[str(other_article.pk)]),
-    )
-
-    assert rejected.status_code == 200
-    assert "Related claims are sentences in other articles" in rejected.text
-    assert accepted.status_code == 302
-    assert list(claim.related_claims.all()) == [other_article]
-
-
-def test_related_claims_are_found_by_autocomplete(editor_client: Client) -> None:
+def test_claims_to_link_are_found_by_autocomplete(editor_client: Client) -> None:
     ClaimFactory(text="Unemployment fell to four percent.")
     ClaimFactory(text="Something else entirely.")
 
@@ -393,8 +373,8 @@ def test_related_claims_are_found_by_autocomplete(editor_client: Client) -> None
         editor_client,
         "unemployment",
         app_label="claims",
-        model_name="claim",
-        field_name="related_claims",
+        model_name="claimlink",
+        field_name="to_claim",
     )
 
     assert offered == ["Unemployment fell to four percent."]

@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from django.db.models import Q
 
 from articles.models import Article
+from claims.links import claim_links
 from claims.models import Claim, Evidence
 from claims.services import claim_set_verdict
 from tests.factories import EditorFactory
@@ -173,7 +174,10 @@ def test_each_verdict_is_on_record_with_its_reviewer(seeds_imported) -> None:
     latest = claim.history.first()
     assert latest.status == Claim.Status.CONTESTED
     assert latest.history_user.username == "demo-desk"
-    assert claim.related_claims.count() == 2
+    links = {link.label_from(claim): link.other_end(claim) for link in claim_links(claim)}
+    assert set(links) == {"Contradicts", "Elaborates on"}
+    assert "only two fighters had been injured" in links["Contradicts"].text
+    assert all(link.linked_by.username == "demo-desk" for link in claim_links(claim))
 
 
 def test_loading_twice_changes_nothing(seeds_imported) -> None:

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Contributor
+from claims.links import claim_link
 from claims.models import Claim, Evidence
 from claims.services import claim_set_verdict
 from tests.articles.factories_public import CitationFactory
@@ -224,19 +225,24 @@ def test_it_lists_each_change_of_verdict_with_who_when_and_the_reason(public_cli
     assert "changed 1 time since" in page
 
 
-def test_it_links_related_claims_in_other_articles_only(public_client):
+def test_it_shows_linked_claims_with_the_kind_of_link(public_client):
     claim = claim_in_body()
     elsewhere = ClaimFactory(
         text="June wages grew 3%.", article=ArticleFactory(title="Another paper")
     )
-    same_article = ClaimFactory(article=claim.article, ordinal=99, text="Same article claim.")
-    claim.related_claims.add(elsewhere, same_article)
+    editor = EditorFactory(first_name="Ada", last_name="Desk")
+    claim_link(claim=elsewhere, other=claim, kind="elaborates", user=editor, note="Same month.")
 
     page = get_page(public_client, claim)
+    other_page = get_page(public_client, elsewhere)
 
-    related = page[page.index('id="related-heading"') :]
+    related = page[page.index('id="links-heading"') :]
     assert f'<a href="/claims/{elsewhere.pk}/">June wages grew 3%.</a>' in related
     assert "Another paper" in related
+    assert "Elaborated on by" in related
+    assert "linked by Ada Desk" in related
+    assert "Same month." in related
+    assert "Elaborates on" in other_page[other_page.index('id="links-heading"') :]
     assert "Same article claim." not in related
 
 
@@ -398,7 +404,7 @@ def test_the_claim_page_takes_five_queries_however_much_evidence_and_history(
         claim.reason = f"Reason number {number}."
         claim._history_user = editor
         claim.save()
-        claim.related_claims.add(ReviewedClaimFactory())
+        claim_link(claim=claim, other=ReviewedClaimFactory(), kind="same", user=editor)
     Contributor.objects.bulk_create(
         Contributor(article=claim.article, name=f"Author {n}", role_label="By", position=n)
         for n in range(rows)
@@ -415,7 +421,7 @@ def test_the_claim_page_takes_five_queries_however_much_evidence_and_history(
     history = page[page.index('id="history-heading"') :].split("</ol>")[0]
     assert history.count("<li>") == 1 + rows
     assert history.count("Reason rewritten:") == rows
-    assert page.count('class="claim-item"') == min(rows, 20)
+    assert page.count('class="claim-item claim-link"') == min(rows, 20)
 
 
 def test_a_sentence_that_is_itself_a_quotation_is_not_quoted_twice(public_client):

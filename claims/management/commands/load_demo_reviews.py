@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from articles.models import Article, Reference
-from claims.models import Claim, Evidence
+from claims.links import claim_link, claim_link_between
+from claims.models import Claim, ClaimLink, Evidence
 from claims.services import claim_set_verdict
 from sources.models import Source, source_fingerprint
 
@@ -18,7 +19,7 @@ DEFAULT_PATH = Path(__file__).resolve().parents[3] / "fixtures" / "demo_reviews.
 class Command(BaseCommand):
     help = (
         "Load the editorial review of the seed articles (verdicts, evidence with quotes checked "
-        "against the sources we hold, related claims, later corrections) from a JSON file. Run "
+        "against the sources we hold, links between claims, later corrections) from a JSON file. Run "
         "after importing the seeds. Each review is applied once, and never to a claim an editor "
         "has reviewed: running it again changes nothing."
     )
@@ -164,9 +165,17 @@ def review_apply(*, review: dict, reviewer) -> str:
         evidence.full_clean()
         evidence.save()
     for related in review.get("related", []):
-        claim.related_claims.add(
-            claim_find(article_file=related["article"], sentence=related["sentence"])
-        )
+        # The review's claim is the link's first end: for "elaborates", it elaborates on the
+        # related one. A pair an editor has already linked otherwise is left as it is.
+        other = claim_find(article_file=related["article"], sentence=related["sentence"])
+        if claim_link_between(claim=claim, other=other) is None:
+            claim_link(
+                claim=claim,
+                other=other,
+                kind=related.get("kind", ClaimLink.Kind.SAME),
+                note=related.get("note", ""),
+                user=reviewer,
+            )
     # Later verdicts on the same claim: corrections of the published one, on the record.
     for correction in review.get("corrections", []):
         claim_set_verdict(
