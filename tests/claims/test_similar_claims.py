@@ -26,7 +26,8 @@ def test_the_top_suggestion_for_000s_militias_sentence_is_004s(seed_claims) -> N
     assert top.article.source_file_name.startswith("004_")
     assert top.text in {
         "Both militias do indeed recruit disaffected Russian nationals.",
-        "Both also co-ordinate their activities with hur, Ukraine\u2019s military-intelligence agency.",
+        "Both also co-ordinate their activities with hur, "
+        "Ukraine\u2019s military-intelligence agency.",
     }
     # Both halves of the longer sentence come first and second.
     assert {suggestion.claim.pk for suggestion in suggestions[:2]} == {
