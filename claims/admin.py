@@ -21,6 +21,7 @@ from claims.links import claim_link, claim_unlink, linked_claims
 from claims.models import Claim, ClaimLink, Evidence, LinkSuggestion
 from claims.services import claim_set_verdict, claims_set_verdict
 from claims.similarity import claim_suggestions
+from claims.support import claim_cited_support
 from claims.wording import shared_words
 from factcheck.admin import (
     BoundedRelatedFieldListFilter,
@@ -400,6 +401,7 @@ def claim_panels_context(request: HttpRequest, claim: Claim) -> dict:
         "panel_claim": claim,
         "claim_links": linked_claims(claim),
         "suggestions": claim_suggestions(claim=claim),
+        "cited_support": claim_cited_support(claim),
         "kinds": LINK_BUTTON_KINDS,
         "all_kinds": ClaimLink.Kind,
         "can_link": request.user.has_perm("claims.add_claimlink"),

@@ -9,14 +9,14 @@ import re
 import unicodedata
 
 
-def _words(text: str) -> frozenset[str]:
+def words_of(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
 # The most frequent function words of the languages the importer meets most; they carry no
 # content, so sharing them says nothing.
 STOP_WORDS = {
-    "en": _words(
+    "en": words_of(
         "ours either should same what must we been yours if into too it how unless me so ones "
         "most why not that very him does which this will might also neither he a nor hers may "
         "though had i an they where the its but without after whether some for do because mine "
@@ -26,7 +26,7 @@ STOP_WORDS = {
         "she between is than against his at did by about all through whom while shall such only "
         "these my s from no still within yet to on are one over"
     ),
-    "it": _words(
+    "it": words_of(
         "poco gli nelle fra questi tra negli stato quella noi chi tutto è se dagli erano lei dal "
         "tutti del loro delle molto alle quelle su alla sulle al con suoi nei a la ne i avere voi "
         "od dalla hanno tutte quelli nello allo ha aveva stata dello già state vi sui avevano "
@@ -34,7 +34,7 @@ STOP_WORDS = {
         "dallo lo ma sua quello si ancora degli come sue essa cui dei quando dalle perché un lui "
         "sullo ed agli una il della nel sono esso questo non essere per sugli uno col ai ci era"
     ),
-    "de": _words(
+    "de": words_of(
         "über kann vor gewesen hat wurde ohne um es die können durch sich so einer ihre unter "
         "welcher bei unser alle sollen haben allen an nur jede den ihren müssen dieser waren dass "
         "mit er auch ihr nicht seine sie der wird diese ein hatte vom muss soll wie hatten wir "
@@ -44,7 +44,43 @@ STOP_WORDS = {
     ),
 }
 ALL_STOP_WORDS = set().union(*STOP_WORDS.values())
-TOKEN = re.compile("\\d+(?:[.,]\\d+)*|[^\\W\\d_]+(?:[-'\u2019][^\\W\\d_]+)*", re.UNICODE)
+
+# Words news reports use for one another, so that a paraphrase still matches ("civilians" for
+# "non-military individuals"). Kept short and general on purpose: each group is a word an editor
+# would accept as the same in a fact-check. Matching is by the same prefix rule as other words.
+SYNONYM_GROUPS = [
+    "civilians civilian non-military noncombatants residents locals civili zivilisten",
+    "killed dead died deaths death killing uccisi morti getötet tote",
+    "attack assault raid incursion offensive strike attacco incursione angriff",
+    "claimed alleged asserted said stated affermato sostenuto behauptet",
+    "evidence proof proven prova prove beweis beweise",
+    "injured wounded hurt feriti verletzt",
+    "soldiers troops fighters servicemen soldati truppe soldaten kämpfer",
+    "government administration governo regierung",
+    "militia militias paramilitary paramilitaries milizia miliz",
+    "said says told stated reported",
+    "denied denies rejected refuted negato bestritten",
+    "linked connected tied connection link ties collegati verbunden",
+    "army military armed forces esercito armee",
+    "started began launched iniziato begonnen",
+    "increase rise rose grew growth increased aumento anstieg",
+    "decrease fell dropped decline declined calo rückgang",
+    "formed established founded created set fondato gegründet",
+    "invasion incursion invaded invasione einmarsch",
+]
+_SYNONYMS: dict[str, frozenset[str]] = {}
+for _group in SYNONYM_GROUPS:
+    for _word in _group.split():
+        _SYNONYMS[_word] = _SYNONYMS.get(_word, frozenset()) | frozenset(_group.split())
+
+
+def synonyms(folded_word: str) -> frozenset[str]:
+    return _SYNONYMS.get(folded_word, frozenset())
+
+
+TOKEN = re.compile(
+    "\\d+(?:[.,]\\d+)*(?:st|nd|rd|th)?|[^\\W\\d_]+(?:[-'\u2019][^\\W\\d_]+)*", re.UNICODE
+)
 # Two different words are "the same word" when they share this many leading letters...
 SHARED_PREFIX = 6
 # ...or one is the other plus at most this many letters ("militia" + "s").
@@ -74,9 +110,11 @@ def content_words(text: str, language: str = "en") -> list[str]:
     return [token for token in tokens(text) if fold(token) not in stops]
 
 
-def words_match(first: str, second: str) -> bool:
+def words_match(first: str, second: str, *, use_synonyms: bool = False) -> bool:
     """`first` and `second` are folded words."""
     if first == second:
+        return True
+    if use_synonyms and second in synonyms(first):
         return True
     if first[0].isdigit() or second[0].isdigit():
         return False
