@@ -173,10 +173,9 @@ class Claim(models.Model):
                 models.F("id").desc(),
                 name="claim_reviewed_at_idx",
             ),
-            # Full-text search on the claims page.
+            # Full-text search on the claims page, and similar claims' candidates
+            # (claims.similarity: "shares two of these rare lexemes").
             GinIndex(fields=["search_vector"], name="claim_search_vector_idx"),
-            # Similar claims (claims.similarity): `text % sentence` takes its candidates here.
-            GinIndex(fields=["text"], opclasses=["gin_trgm_ops"], name="claim_text_trgm_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,56 +1,193 @@
 """Similar claims in other articles, ranked by PostgreSQL.
 
-Candidates come off the GIN trigram index on claims_claim.text (`text % query`, with
-pg_trgm.similarity_threshold set per query), so a lookup reads only the claims that share enough
-trigrams with the sentence, never the whole table. Each candidate is then scored in the same
-query:
+Two steps, both in the database, so nothing compares every pair in Python:
 
-    score = 0.5 * similarity                       (trigram overlap of the two sentences)
-          + 0.3 * word similarity, either way       (one sentence found inside the other)
-          + 0.2 * full-text rank / (rank + 1)        (shared stems, in the claim's language)
+1. **Candidates off the full-text index.** A claim's rarest lexemes (by the frequencies
+   PostgreSQL's ANALYZE keeps for `claims_claim.search_vector` in pg_stats, a lexeme it does
+   not list being rarer than any it does) make a query "at least two of these"; the GIN index
+   on the stored search vector returns the claims that share two of them. Rare words — names,
+   numbers, specific nouns — are what two reports of one fact share, and their posting lists
+   are short, so a lookup reads a few hundred rows whatever the corpus size. At most
+   CANDIDATE_CAP candidates go on.
+2. **Scoring the candidates** in the same statement:
 
-The first two are language-blind; the third stems both sentences with the text search
-configuration of the claim's language (english, italian, german, …) on the candidates only.
+       score = 0.5 * similarity                    (pg_trgm: trigram overlap)
+             + 0.3 * word similarity, either way    (one sentence found inside the other)
+             + 0.2 * full-text rank / (rank + 1)     (stems shared, in the claim's language)
+
+   The first two are language-blind; the third stems both sentences with the text search
+   configuration of the claim's language (english, italian, german, …).
+
 The weights were chosen on the tuning half of tests/claims/data/claim_pairs.json (see
 bench/links_eval.py). Everything here is a suggestion: an editor decides.
 """
 
-from collections.abc import Iterable, Iterator
+import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import combinations
 
-from django.db import connection, transaction
+from django.db import connection
 
 from claims.language import article_language, search_config
 from claims.models import Claim, ClaimLink
 from claims.wording import shared_words
 
-# Candidates need this trigram similarity to leave the index at all. Low, because a short
-# sentence inside a long one ("Both militias do indeed recruit …" in 000's longer sentence)
-# shares few trigrams relative to their union.
-CANDIDATE_THRESHOLD = 0.2
+# The most of a claim's rarest lexemes its candidate query holds (a candidate shares two).
+QUERY_TERMS = 12
+# Aim for about this many candidates per claim, by the frequencies pg_stats gives...
+CANDIDATE_TARGET = 300
+# ...and never score more than this many (a claim made only of very common words).
+CANDIDATE_CAP = 500
 # Suggestions under this score are noise: same topic, not the same statement.
 SUGGESTION_THRESHOLD = 0.3
 SUGGESTIONS_SHOWN = 5
 
-SCORE_SQL = """
-    0.5 * similarity(candidate.text, %(text)s)
-    + 0.3 * greatest(word_similarity(candidate.text, %(text)s),
-                     word_similarity(%(text)s, candidate.text))
-    + 0.2 * ts_rank_cd(
-        to_tsvector(%(config)s::regconfig, candidate.text),
-        to_tsquery(%(config)s::regconfig,
-                   replace(plainto_tsquery(%(config)s::regconfig, %(text)s)::text, ' & ', ' | ')),
-        32)
+# The stored search vector is English; other languages stem the candidates on the fly.
+STORED_CONFIG = "english"
+
+
+def score_sql(*, text: str, config: str) -> str:
+    """The score of `candidate` (a row with text and search_vector) against the SQL expression
+    `text`, whose any-word full-text query is `claim_query.words`."""
+    vector = (
+        "candidate.search_vector"
+        if config == STORED_CONFIG
+        else "to_tsvector(%(config)s::regconfig, candidate.text)"
+    )
+    return f"""
+        0.5 * similarity(candidate.text, {text})
+        + 0.3 * greatest(word_similarity(candidate.text, {text}),
+                         word_similarity({text}, candidate.text))
+        + 0.2 * ts_rank_cd({vector}, claim_query.words, 32)
+    """
+
+
+# Any word of the claim, stemmed in its language: the full-text part of the score.
+WORDS_QUERY_SQL = (
+    "to_tsquery(%(config)s::regconfig, "
+    "replace(plainto_tsquery(%(config)s::regconfig, {text})::text, ' & ', ' | ')) AS words"
+)
+
+
+def suggestions_sql(config: str) -> str:
+    return f"""
+        SELECT candidate.id, {score_sql(text="%(text)s", config=config)} AS score
+        FROM (SELECT {WORDS_QUERY_SQL.format(text="%(text)s")}) AS claim_query,
+        LATERAL (
+            SELECT id, text, search_vector FROM claims_claim
+            WHERE search_vector @@ to_tsquery('simple', %(query)s)
+              AND article_id <> %(article_id)s
+            LIMIT %(cap)s
+        ) AS candidate
+        ORDER BY score DESC, candidate.id
+        LIMIT %(limit)s
+    """
+
+
+def pairs_sql(config: str) -> str:
+    # "other.id + 0": a filter, not a second index scan to AND with the full-text one.
+    return f"""
+        SELECT claim.id, best.id, best.score
+        FROM unnest(%(ids)s::bigint[], %(queries)s::text[]) AS wanted(claim_id, query)
+        JOIN claims_claim AS claim ON claim.id = wanted.claim_id
+        CROSS JOIN LATERAL (SELECT {WORDS_QUERY_SQL.format(text="claim.text")}) AS claim_query
+        CROSS JOIN LATERAL (
+            SELECT candidate.id, {score_sql(text="claim.text", config=config)} AS score
+            FROM (
+                SELECT id, text, search_vector FROM claims_claim AS other
+                WHERE other.search_vector @@ to_tsquery('simple', wanted.query)
+                  AND other.article_id <> claim.article_id
+                  AND other.id + 0 > claim.id
+                LIMIT %(cap)s
+            ) AS candidate
+            ORDER BY score DESC, candidate.id
+            LIMIT %(per_claim)s
+        ) AS best
+        WHERE best.score >= %(threshold)s
+    """
+
+
+LEXEME_FREQUENCIES_SQL = """
+    SELECT common.lexeme, common.frequency
+    FROM pg_stats AS stats,
+         unnest(stats.most_common_elems::text::text[], stats.most_common_elem_freqs)
+             AS common(lexeme, frequency)
+    WHERE stats.schemaname = current_schema()
+      AND stats.tablename = 'claims_claim' AND stats.attname = 'search_vector'
+      AND common.lexeme IS NOT NULL
+    UNION ALL
+    SELECT NULL, greatest(reltuples, 0) FROM pg_class WHERE oid = 'claims_claim'::regclass
 """
 
-SUGGESTIONS_SQL = f"""
-    SELECT candidate.id, {SCORE_SQL} AS score
-    FROM claims_claim AS candidate
-    WHERE candidate.text %% %(text)s
-      AND candidate.article_id <> %(article_id)s
-    ORDER BY score DESC, candidate.id
-    LIMIT %(limit)s
-"""
+
+@dataclass
+class LexemeStatistics:
+    """What ANALYZE knows: the share of claims holding each common lexeme, and the row count."""
+
+    frequencies: dict[str, float]
+    claims: float
+
+    @property
+    def rare_frequency(self) -> float:
+        # pg_stats lists the lexemes above a cut-off; one it does not list is rarer than all.
+        return min(self.frequencies.values(), default=0.0) / 2
+
+    def frequency(self, lexeme: str) -> float:
+        return self.frequencies.get(lexeme, self.rare_frequency)
+
+
+def lexeme_frequencies() -> LexemeStatistics:
+    """The lexeme statistics of claims_claim.search_vector as of the last ANALYZE; one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(LEXEME_FREQUENCIES_SQL)
+        rows = cursor.fetchall()
+    return LexemeStatistics(
+        frequencies={lexeme: frequency for lexeme, frequency in rows if lexeme is not None},
+        claims=next((frequency for lexeme, frequency in rows if lexeme is None), 0.0),
+    )
+
+
+def _quoted(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def candidate_query(lexemes: list[str], statistics: LexemeStatistics) -> str:
+    """A tsquery (for to_tsquery('simple', …)) matching the claims that share at least two of
+    the claim's rarest lexemes; "" when there is nothing to ask.
+
+    The two rarest always go in; each next-rarest one (up to QUERY_TERMS) only while the
+    expected number of matches (claims times the sum, over pairs, of the product of their
+    frequencies) stays under CANDIDATE_TARGET. Before the table's first ANALYZE every lexeme
+    is "rare" and longer ones are taken first."""
+    rare = sorted(
+        {lexeme for lexeme in lexemes if lexeme},
+        key=lambda lexeme: (statistics.frequency(lexeme), -len(lexeme), lexeme),
+    )
+    if len(rare) < 2:
+        return " | ".join(_quoted(lexeme) for lexeme in rare)
+    chosen = rare[:2]
+    expected = statistics.claims * math.prod(statistics.frequency(lexeme) for lexeme in chosen)
+    for lexeme in rare[2:QUERY_TERMS]:
+        more = statistics.claims * sum(
+            statistics.frequency(lexeme) * statistics.frequency(other) for other in chosen
+        )
+        if expected + more > CANDIDATE_TARGET:
+            break
+        chosen.append(lexeme)
+        expected += more
+    return " | ".join(
+        f"({_quoted(first)} & {_quoted(second)})" for first, second in combinations(chosen, 2)
+    )
+
+
+def claim_lexemes(claim_ids: list[int]) -> dict[int, list[str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, tsvector_to_array(search_vector) FROM claims_claim WHERE id = ANY(%s)",
+            [claim_ids],
+        )
+        return dict(cursor.fetchall())
 
 
 @dataclass
@@ -69,24 +206,29 @@ class Suggestion:
 def similar_claim_scores(
     *,
     text: str,
+    lexemes: list[str],
     article_id: int,
     language: str = "en",
     limit: int = SUGGESTIONS_SHOWN,
-    candidate_threshold: float = CANDIDATE_THRESHOLD,
+    statistics: LexemeStatistics | None = None,
 ) -> list[tuple[int, float]]:
-    """(claim id, score) of the claims of other articles most like `text`, best first."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Local to this transaction: other queries on the connection keep the default.
+    """(claim id, score) of the claims of other articles most like `text`, best first.
+    `lexemes` are the text's lexemes as the stored search vector has them."""
+    if statistics is None:
+        statistics = lexeme_frequencies()
+    query = candidate_query(lexemes, statistics)
+    if not query:
+        return []
+    with connection.cursor() as cursor:
+        config = search_config(language)
         cursor.execute(
-            "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
-            [str(candidate_threshold)],
-        )
-        cursor.execute(
-            SUGGESTIONS_SQL,
+            suggestions_sql(config),
             {
                 "text": text,
+                "query": query,
                 "article_id": article_id,
-                "config": search_config(language),
+                "config": config,
+                "cap": CANDIDATE_CAP,
                 "limit": limit,
             },
         )
@@ -102,14 +244,20 @@ def claim_suggestions(
 ) -> list[Suggestion]:
     """The claims of other articles most like `claim`, best first, with score and shared words.
 
-    Three queries whatever the corpus size: the ranking, the suggested claims with their
-    articles and outlets, and the links `claim` already has to them.
+    Five queries whatever the corpus size: the claim's lexemes, their frequencies, the
+    ranking, the suggested claims with their articles and outlets, and the links `claim`
+    already has to them.
     """
     language = language or article_language(claim.article)
+    lexemes = claim_lexemes([claim.pk]).get(claim.pk, [])
     scores = [
         (claim_id, score)
         for claim_id, score in similar_claim_scores(
-            text=claim.text, article_id=claim.article_id, language=language, limit=limit
+            text=claim.text,
+            lexemes=lexemes,
+            article_id=claim.article_id,
+            language=language,
+            limit=limit,
         )
         if score >= threshold
     ]
@@ -143,64 +291,52 @@ def _other_id(link: ClaimLink, claim_id: int) -> int:
     return link.to_claim_id if link.from_claim_id == claim_id else link.from_claim_id
 
 
-PAIRS_SQL = f"""
-    SELECT claim.id, best.id, best.score
-    FROM claims_claim AS claim
-    CROSS JOIN LATERAL (
-        SELECT candidate.id,
-               {SCORE_SQL.replace("%(text)s", "claim.text")} AS score
-        FROM claims_claim AS candidate
-        WHERE candidate.text %% claim.text
-          AND candidate.article_id <> claim.article_id
-          AND candidate.id > claim.id
-        ORDER BY score DESC, candidate.id
-        LIMIT %(per_claim)s
-    ) AS best
-    WHERE claim.id >= %(first_id)s AND claim.id < %(end_id)s
-      AND best.score >= %(threshold)s
-"""
-
-
 def similar_pairs(
     *,
-    first_id: int,
-    end_id: int,
+    claim_ids: list[int],
+    statistics: LexemeStatistics,
     threshold: float = SUGGESTION_THRESHOLD,
     per_claim: int = SUGGESTIONS_SHOWN,
     language: str = "en",
-    candidate_threshold: float = CANDIDATE_THRESHOLD,
 ) -> list[tuple[int, int, float]]:
-    """Cross-article pairs (smaller id, larger id, score) for the claims with ids in
-    [first_id, end_id): one index lookup per claim, done by PostgreSQL in one statement."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    """Cross-article pairs (smaller id, larger id, score) for the claims `claim_ids`, each
+    paired with claims of larger id only (so each pair is found once): one statement."""
+    lexemes = claim_lexemes(claim_ids)
+    ids, queries = [], []
+    for claim_id in claim_ids:
+        query = candidate_query(lexemes.get(claim_id) or [], statistics)
+        if query:
+            ids.append(claim_id)
+            queries.append(query)
+    if not ids:
+        return []
+    config = search_config(language)
+    with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
-            [str(candidate_threshold)],
-        )
-        cursor.execute(
-            PAIRS_SQL,
+            pairs_sql(config),
             {
-                "first_id": first_id,
-                "end_id": end_id,
+                "ids": ids,
+                "queries": queries,
                 "threshold": threshold,
                 "per_claim": per_claim,
-                "config": search_config(language),
+                "config": config,
+                "cap": CANDIDATE_CAP,
             },
         )
         return [(a, b, float(score)) for a, b, score in cursor.fetchall()]
 
 
-def id_batches(*, batch_size: int, since_id: int = 0) -> Iterator[tuple[int, int]]:
-    """[first, end) ranges of claim ids, `batch_size` wide, covering every claim after
-    `since_id`; ids are dense enough in practice that a range is about one batch of rows."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT min(id), max(id) FROM claims_claim WHERE id > %s", [since_id])
-        low, high = cursor.fetchone()
-    if low is None:
-        return
-    for first in range(low, high + 1, batch_size):
-        yield first, min(first + batch_size, high + 1)
-
-
-def pair_ids(pairs: Iterable[tuple[int, int, float]]) -> set[tuple[int, int]]:
-    return {(a, b) for a, b, _ in pairs}
+def id_batches(*, batch_size: int, since_id: int = 0) -> Iterator[list[int]]:
+    """The ids of every claim after `since_id`, `batch_size` at a time, in order (keyset)."""
+    last = since_id
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM claims_claim WHERE id > %s ORDER BY id LIMIT %s",
+                [last, batch_size],
+            )
+            batch = [row[0] for row in cursor.fetchall()]
+        if not batch:
+            return
+        yield batch
+        last = batch[-1]

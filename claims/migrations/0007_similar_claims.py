@@ -1,4 +1,4 @@
-"""pg_trgm, a trigram index on claim text for similar-claim lookups, and stored suggestions."""
+"""pg_trgm (similarity functions for ranking similar claims) and stored link suggestions."""
 
 import django.contrib.postgres.indexes
 from django.contrib.postgres.operations import TrigramExtension
@@ -29,10 +29,6 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['-score', 'id'],
             },
-        ),
-        migrations.AddIndex(
-            model_name='claim',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['text'], name='claim_text_trgm_idx', opclasses=['gin_trgm_ops']),
         ),
         migrations.AddField(
             model_name='linksuggestion',

@@ -6,10 +6,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from claims.similarity import (
-    CANDIDATE_THRESHOLD,
     SUGGESTION_THRESHOLD,
     SUGGESTIONS_SHOWN,
     id_batches,
+    lexeme_frequencies,
     similar_pairs,
 )
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
     help = (
         "Find pairs of claims in different articles that say much the same thing and store them "
         "as suggestions for editors (admin: Claims → Link suggestions). PostgreSQL finds each "
-        "claim's candidates on the trigram index; nothing compares every pair. Pairs already "
+        "claim's candidates on the full-text index; nothing compares every pair. Pairs already "
         "linked are skipped; pairs an editor dismissed stay dismissed."
     )
 
@@ -47,13 +47,6 @@ class Command(BaseCommand):
             type=int,
             default=SUGGESTIONS_SHOWN,
             help=f"Most partners kept per claim (default {SUGGESTIONS_SHOWN}).",
-        )
-        parser.add_argument(
-            "--candidate-threshold",
-            type=float,
-            default=CANDIDATE_THRESHOLD,
-            help="Trigram similarity a candidate needs to leave the index "
-            f"(default {CANDIDATE_THRESHOLD}); lower finds more and runs slower.",
         )
         parser.add_argument(
             "--since-id",
@@ -92,18 +85,19 @@ class Command(BaseCommand):
         done = found = 0
         best: list[tuple[int, int, float]] = []
         now = timezone.now()
-        for first_id, end_id in id_batches(
-            batch_size=options["batch_size"], since_id=options["since_id"]
-        ):
+        with connection.cursor() as cursor:
+            # Fresh lexeme frequencies: they choose each claim's candidate query.
+            cursor.execute("ANALYZE claims_claim (search_vector)")
+        statistics = lexeme_frequencies()
+        for batch in id_batches(batch_size=options["batch_size"], since_id=options["since_id"]):
             if options["max_claims"]:
-                end_id = min(end_id, first_id + options["max_claims"] - done)
+                batch = batch[: options["max_claims"] - done]
             pairs = similar_pairs(
-                first_id=first_id,
-                end_id=end_id,
+                claim_ids=batch,
+                statistics=statistics,
                 threshold=threshold,
                 per_claim=options["limit"],
                 language=options["language"],
-                candidate_threshold=options["candidate_threshold"],
             )
             found += len(pairs)
             if options["dry_run"]:
@@ -119,12 +113,7 @@ class Command(BaseCommand):
                             [pair[2] for pair in pairs],
                         ],
                     )
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT count(*) FROM claims_claim WHERE id >= %s AND id < %s",
-                    [first_id, end_id],
-                )
-                done += cursor.fetchone()[0]
+            done += len(batch)
             self._progress(done, total, found, started)
             if options["max_claims"] and done >= options["max_claims"]:
                 break
