@@ -1,23 +1,12 @@
-"""Languages of claims: which PostgreSQL text-search configuration and which rules apply.
+"""Languages of claims: which stop words and which needs-citation rules apply.
 
-Article.language is being added by the importer; until every article carries it, a claim's
-language comes from a cheap stop-word count over the sentence itself (good enough to choose a
-stemmer, and stated as a guess wherever it is shown).
+The importer records Article.language; an article imported before it did (or whose language
+it could not tell) gets a cheap stop-word count over its text instead, good enough to choose
+stop words and rules.
 """
 
 import re
 
-# ISO 639-1 code -> PostgreSQL text search configuration (all ship with PostgreSQL 15).
-SEARCH_CONFIGS = {
-    "en": "english",
-    "it": "italian",
-    "de": "german",
-    "fr": "french",
-    "es": "spanish",
-    "pt": "portuguese",
-    "nl": "dutch",
-    "ru": "russian",
-}
 DEFAULT_LANGUAGE = "en"
 
 # Frequent function words that tell the languages apart; a sentence takes the language whose
@@ -51,8 +40,3 @@ def article_language(article) -> str:
     if language:
         return language
     return language_guess(f"{article.title} {article.body[:3000]}")
-
-
-def search_config(language: str) -> str:
-    """The text search configuration for `language`; "simple" (no stemming) when unknown."""
-    return SEARCH_CONFIGS.get((language or "").lower()[:2], "simple")

@@ -29,8 +29,9 @@ from itertools import combinations
 
 from django.db import connection
 
-from claims.language import article_language, search_config
+from claims.language import article_language
 from claims.models import Claim, ClaimLink
+from claims.search import FALLBACK_SEARCH_CONFIG
 from claims.wording import shared_words
 
 # The most of a claim's rarest lexemes its candidate query holds (a candidate shares two).
@@ -43,41 +44,36 @@ CANDIDATE_CAP = 500
 SUGGESTION_THRESHOLD = 0.3
 SUGGESTIONS_SHOWN = 5
 
-# The stored search vector is English; other languages stem the candidates on the fly.
-STORED_CONFIG = "english"
 
-
-def score_sql(*, text: str, config: str) -> str:
+def score_sql(*, text: str) -> str:
     """The score of `candidate` (a row with text and search_vector) against the SQL expression
     `text`, whose any-word full-text query is `claim_query.words`."""
-    vector = (
-        "candidate.search_vector"
-        if config == STORED_CONFIG
-        else "to_tsvector(%(config)s::regconfig, candidate.text)"
-    )
     return f"""
         0.5 * similarity(candidate.text, {text})
         + 0.3 * greatest(word_similarity(candidate.text, {text}),
                          word_similarity({text}, candidate.text))
-        + 0.2 * ts_rank_cd({vector}, claim_query.words, 32)
+        + 0.2 * ts_rank_cd(candidate.search_vector, claim_query.words, 32)
     """
 
 
-# Any word of the claim, stemmed in its language: the full-text part of the score.
+# Any word of the claim, stemmed by its own text search configuration (its article's language,
+# Claim.search_config), as the stored vectors of claims in that language hold them.
 WORDS_QUERY_SQL = (
-    "to_tsquery(%(config)s::regconfig, "
-    "replace(plainto_tsquery(%(config)s::regconfig, {text})::text, ' & ', ' | ')) AS words"
+    "to_tsquery({config}, replace(plainto_tsquery({config}, {text})::text, ' & ', ' | ')) AS words"
 )
 
 
-def suggestions_sql(config: str) -> str:
+def suggestions_sql() -> str:
     return f"""
-        SELECT candidate.id, {score_sql(text="%(text)s", config=config)} AS score
-        FROM (SELECT {WORDS_QUERY_SQL.format(text="%(text)s")}) AS claim_query,
+        SELECT candidate.id, {score_sql(text="%(text)s")} AS score
+        FROM (
+            SELECT {WORDS_QUERY_SQL.format(config="%(config)s::regconfig", text="%(text)s")}
+        ) AS claim_query,
         LATERAL (
             SELECT id, text, search_vector FROM claims_claim
             WHERE search_vector @@ to_tsquery('simple', %(query)s)
               AND article_id <> %(article_id)s
+              AND withdrawn_at IS NULL
             LIMIT %(cap)s
         ) AS candidate
         ORDER BY score DESC, candidate.id
@@ -85,26 +81,29 @@ def suggestions_sql(config: str) -> str:
     """
 
 
-def pairs_sql(config: str) -> str:
+def pairs_sql() -> str:
     # "other.id + 0": a filter, not a second index scan to AND with the full-text one.
     return f"""
         SELECT claim.id, best.id, best.score
         FROM unnest(%(ids)s::bigint[], %(queries)s::text[]) AS wanted(claim_id, query)
         JOIN claims_claim AS claim ON claim.id = wanted.claim_id
-        CROSS JOIN LATERAL (SELECT {WORDS_QUERY_SQL.format(text="claim.text")}) AS claim_query
         CROSS JOIN LATERAL (
-            SELECT candidate.id, {score_sql(text="claim.text", config=config)} AS score
+            SELECT {WORDS_QUERY_SQL.format(config="claim.search_config", text="claim.text")}
+        ) AS claim_query
+        CROSS JOIN LATERAL (
+            SELECT candidate.id, {score_sql(text="claim.text")} AS score
             FROM (
                 SELECT id, text, search_vector FROM claims_claim AS other
                 WHERE other.search_vector @@ to_tsquery('simple', wanted.query)
                   AND other.article_id <> claim.article_id
+                  AND other.withdrawn_at IS NULL
                   AND other.id + 0 > claim.id
                 LIMIT %(cap)s
             ) AS candidate
             ORDER BY score DESC, candidate.id
             LIMIT %(per_claim)s
         ) AS best
-        WHERE best.score >= %(threshold)s
+        WHERE best.score >= %(threshold)s AND claim.withdrawn_at IS NULL
     """
 
 
@@ -208,21 +207,21 @@ def similar_claim_scores(
     text: str,
     lexemes: list[str],
     article_id: int,
-    language: str = "en",
+    config: str = FALLBACK_SEARCH_CONFIG,
     limit: int = SUGGESTIONS_SHOWN,
     statistics: LexemeStatistics | None = None,
 ) -> list[tuple[int, float]]:
     """(claim id, score) of the claims of other articles most like `text`, best first.
-    `lexemes` are the text's lexemes as the stored search vector has them."""
+    `lexemes` are the text's lexemes as the stored search vector has them, `config` the text
+    search configuration they were made with (the claim's `search_config`)."""
     if statistics is None:
         statistics = lexeme_frequencies()
     query = candidate_query(lexemes, statistics)
     if not query:
         return []
     with connection.cursor() as cursor:
-        config = search_config(language)
         cursor.execute(
-            suggestions_sql(config),
+            suggestions_sql(),
             {
                 "text": text,
                 "query": query,
@@ -256,7 +255,7 @@ def claim_suggestions(
             text=claim.text,
             lexemes=lexemes,
             article_id=claim.article_id,
-            language=language,
+            config=claim.search_config,
             limit=limit,
         )
         if score >= threshold
@@ -297,7 +296,6 @@ def similar_pairs(
     statistics: LexemeStatistics,
     threshold: float = SUGGESTION_THRESHOLD,
     per_claim: int = SUGGESTIONS_SHOWN,
-    language: str = "en",
 ) -> list[tuple[int, int, float]]:
     """Cross-article pairs (smaller id, larger id, score) for the claims `claim_ids`, each
     paired with claims of larger id only (so each pair is found once): one statement."""
@@ -310,16 +308,14 @@ def similar_pairs(
             queries.append(query)
     if not ids:
         return []
-    config = search_config(language)
     with connection.cursor() as cursor:
         cursor.execute(
-            pairs_sql(config),
+            pairs_sql(),
             {
                 "ids": ids,
                 "queries": queries,
                 "threshold": threshold,
                 "per_claim": per_claim,
-                "config": config,
                 "cap": CANDIDATE_CAP,
             },
         )

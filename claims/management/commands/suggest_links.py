@@ -62,11 +62,6 @@ class Command(BaseCommand):
         )
         parser.add_argument("--batch-size", type=int, default=500)
         parser.add_argument(
-            "--language",
-            default="en",
-            help="Language whose stemmer the full-text part of the score uses (default en).",
-        )
-        parser.add_argument(
             "--dry-run", action="store_true", help="Print the best pairs, store nothing."
         )
 
@@ -97,7 +92,6 @@ class Command(BaseCommand):
                 statistics=statistics,
                 threshold=threshold,
                 per_claim=options["limit"],
-                language=options["language"],
             )
             found += len(pairs)
             if options["dry_run"]:
