@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
@@ -30,6 +31,14 @@ class ClaimQuerySet(models.QuerySet):
 
     def contested(self) -> "ClaimQuerySet":
         return self.filter(status=Claim.Status.CONTESTED)
+
+    def needs_citation(self) -> "ClaimQuerySet":
+        """Check-worthy sentences that cite no source."""
+        return self.filter(checkworthy=True).exclude(
+            models.Exists(
+                Evidence.objects.filter(claim=models.OuterRef("pk"), stance=Evidence.Stance.CITED)
+            )
+        )
 
     def needs_review(self) -> "ClaimQuerySet":
         return self.filter(status=Claim.Status.UNREVIEWED)
@@ -119,13 +128,29 @@ class Claim(models.Model):
         help_text="The text-search configuration of the article's language (“simple” when the "
         "language is unknown).",
     )
+    checkworthy = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Whether the sentence states something checkable (a number, an attributed "
+        "statement, a superlative, a cause), by the rules in claims/checkworthy.py; empty until "
+        "checked. Check-worthy sentences with no citation need one.",
+    )
+    checkworthy_reasons = ArrayField(
+        models.CharField(max_length=200),
+        default=list,
+        blank=True,
+        help_text="Which rules made it check-worthy and what they matched: “number: over 70”.",
+    )
     search_vector = models.GeneratedField(
         expression=SearchVector("text", config=models.F("search_config")),
         output_field=SearchVectorField(),
         db_persist=True,
     )
 
-    history = HistoricalRecords(excluded_fields=["search_vector", "search_config"])
+    # The check-worthiness flag is the rules' output, recomputed at will: not an edit to keep.
+    history = HistoricalRecords(
+        excluded_fields=["search_vector", "search_config", "checkworthy", "checkworthy_reasons"]
+    )
     objects = ClaimQuerySet.as_manager()
 
     class Meta:
@@ -172,6 +197,12 @@ class Claim(models.Model):
                 models.F("reviewed_at").desc(nulls_last=True),
                 models.F("id").desc(),
                 name="claim_reviewed_at_idx",
+            ),
+            # Claim.objects.needs_citation() and coverage per article: the check-worthy ones.
+            models.Index(
+                fields=["article"],
+                condition=models.Q(checkworthy=True),
+                name="claim_checkworthy_idx",
             ),
             # Full-text search on the claims page, and similar claims' candidates
             # (claims.similarity: "shares two of these rare lexemes").

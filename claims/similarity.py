@@ -37,9 +37,9 @@ from claims.wording import shared_words
 # The most of a claim's rarest lexemes its candidate query holds (a candidate shares two).
 QUERY_TERMS = 12
 # Aim for about this many candidates per claim, by the frequencies pg_stats gives...
-CANDIDATE_TARGET = 300
+CANDIDATE_TARGET = 150
 # ...and never score more than this many (a claim made only of very common words).
-CANDIDATE_CAP = 500
+CANDIDATE_CAP = 200
 # Suggestions under this score are noise: same topic, not the same statement.
 SUGGESTION_THRESHOLD = 0.3
 SUGGESTIONS_SHOWN = 5
