@@ -248,3 +248,18 @@ def test_the_review_list_takes_the_same_queries_for_3_or_30_pairs(editor_client,
     count = queries_for(editor_client, reverse("admin:claims_claim_link_suggestions"))
 
     assert count == 5, count
+
+
+def test_the_labelled_pairs_are_enough_and_have_negatives() -> None:
+    import json
+    from pathlib import Path
+
+    data = json.loads((Path(__file__).parent / "data" / "claim_pairs.json").read_text())
+    labels = [pair["label"] for pair in data["pairs"]]
+    assert len(labels) >= 100
+    assert labels.count("not_same") >= 10
+    for pair in data["pairs"]:
+        for end in ("query", "match"):
+            sentences = data["articles"][pair[end]["article"]]["sentences"]
+            assert 0 <= pair[end]["position"] < len(sentences)
+        assert pair["query"]["article"] != pair["match"]["article"]
