@@ -18,6 +18,7 @@ from articles.rendering import (
     render_body,
     safe_external_url,
 )
+from claims.coverage import claims_coverage
 from claims.models import Claim
 from claims.views import CHART_ORDER
 from factcheck.pages import absolute_url, correlated_count, render_filtered_list
@@ -179,6 +180,9 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             else 0,
             "claims_url": f"{reverse('claims:claim_list')}?"
             + urlencode({"article": article.slug, "reviewed": "all", "sort": "article"}),
+            "coverage": claims_coverage(article.claims.current()),
+            "needs_citation_url": f"{reverse('claims:claim_list')}?"
+            + urlencode({"article": article.slug, "reviewed": "all", "needs_citation": "on"}),
             "canonical_url": absolute_url(request, article.get_absolute_url()),
             "social_title": article.title,
             "social_description": article_description(article, statuses),

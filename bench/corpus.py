@@ -10,8 +10,8 @@ inside those sentences with Citation rows pointing at them, reference lists poin
 sources, a few hundred outlets, sources cited with a long-tailed popularity (most once, a few by
 thousands of claims), "cited" evidence for every marker plus editors' supports/contradicts
 evidence with quotes, ~30 % of the claims reviewed (status, reason, reviewer and reviewed_at
-as the CheckConstraints require, some with an earlier verdict in their history), links
-between claims, and history rows as django-simple-history writes them (+ on import, ~ on each verdict).
+as the CheckConstraints require, some with an earlier verdict in their history), links between
+claims, and history rows as django-simple-history writes them (+ on import, ~ on each verdict).
 
 Every COPY names its columns, so a column added later with a default or as nullable does not
 break it. Secondary indexes are dropped for the load and rebuilt from their own definitions

@@ -52,6 +52,13 @@ class ClaimFilter(django_filters.FilterSet):
     contested = django_filters.BooleanFilter(
         method="filter_contested", label="Contested only", widget=forms.CheckboxInput
     )
+    needs_citation = django_filters.BooleanFilter(
+        method="filter_needs_citation",
+        label="Needs a citation",
+        help_text="Check-worthy sentences (numbers, attributed statements, superlatives, causes) "
+        "that cite no source.",
+        widget=forms.CheckboxInput,
+    )
     reviewed = django_filters.ChoiceFilter(
         method="filter_reviewed", label="Show", choices=REVIEWED_CHOICES, empty_label=None
     )
@@ -125,6 +132,9 @@ class ClaimFilter(django_filters.FilterSet):
 
     def filter_contested(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         return queryset.contested() if value else queryset
+
+    def filter_needs_citation(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.needs_citation() if value else queryset
 
     def filter_reviewed(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "yes":

@@ -263,19 +263,24 @@ class CitedSupport:
     result: SupportResult
 
 
-def claim_cited_support(claim, *, language: str | None = None) -> list[CitedSupport]:
+def claim_cited_support(
+    claim, *, evidence: list | None = None, language: str | None = None
+) -> list[CitedSupport]:
     """For each source `claim` cites (evidence of any stance) whose `linked_article` is in the
-    database, the passage of that article that best supports the claim. Two queries: the
-    sources with their articles, and the sentences of those articles."""
+    database, the passage of that article that best supports the claim. At most two queries:
+    the evidence with its sources and their articles (none when the caller passes `evidence`
+    loaded with `source__linked_article`), and the sentences of those articles."""
     from claims.language import article_language
     from claims.models import Claim, Evidence
 
-    evidence = list(
-        Evidence.objects.filter(claim=claim, source__linked_article__isnull=False)
-        .select_related("source__outlet", "source__linked_article")
-        .defer("source__linked_article__metadata")
-        .order_by("source_id", "id")
-    )
+    if evidence is None:
+        evidence = list(
+            Evidence.objects.filter(claim=claim, source__linked_article__isnull=False)
+            .select_related("source__outlet", "source__linked_article")
+            .defer("source__linked_article__metadata")
+            .order_by("source_id", "id")
+        )
+    evidence = [item for item in evidence if item.source.linked_article_id is not None]
     sources = {}
     for item in evidence:
         if item.source.linked_article_id != claim.article_id:
@@ -285,7 +290,8 @@ def claim_cited_support(claim, *, language: str | None = None) -> list[CitedSupp
     article_ids = {source.linked_article_id for source in sources.values()}
     sentences: dict[int, list[str]] = {article_id: [] for article_id in article_ids}
     for article_id, text in (
-        Claim.objects.filter(article_id__in=article_ids)
+        Claim.objects.current()
+        .filter(article_id__in=article_ids)
         .order_by("article_id", "ordinal")
         .values_list("article_id", "text")
     ):

@@ -26,6 +26,7 @@ from claims.plain_text import (
 )
 from claims.search import search_headline, search_rank
 from claims.services import CHANGE_REASON_MAX_LENGTH
+from claims.support import claim_cited_support
 from claims.templatetags.claims_extras import quoted
 from factcheck.pages import PAGE_SIZE, absolute_url, correlated_count
 
@@ -342,6 +343,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     history = claim.history.select_related("history_user").order_by("history_id")
     changes = verdict_changes(list(history))
     links = linked_claims(claim, limit=RELATED_CLAIMS_SHOWN)
+    cited_support = claim_cited_support(claim, evidence=evidence)
     review = claim_review(claim, request)
     authors = [
         contributor.name
@@ -374,6 +376,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "withdrawal": changes[0] if verdict_withdrawn else None,
             "first_published": first_published,
             "links": links,
+            "cited_support": cited_support,
             "claim_review": json_ld(review) if review else "",
             "canonical_url": canonical_url,
             "social_title": f"{quoted(Truncator(plain).chars(110))}: {claim.get_status_display()}",

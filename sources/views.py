@@ -10,6 +10,7 @@ from django.urls import reverse
 from articles.models import Article
 from articles.rendering import safe_external_url
 from articles.views import articles_newest_first, listed_articles
+from claims.coverage import claims_coverage
 from claims.models import Claim, Evidence
 from claims.plain_text import marker_labels as claim_marker_labels
 from claims.views import CHART_ORDER, NOT_IN_LISTS
@@ -239,6 +240,8 @@ def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "sources": sources[:OUTLET_LIST_LIMIT],
             "more_sources": len(sources) > OUTLET_LIST_LIMIT,
             "claims_url": claims_list_url(outlet=outlet.slug),
+            "coverage": claims_coverage(Claim.objects.current().filter(article__outlet=outlet)),
+            "needs_citation_url": claims_list_url(outlet=outlet.slug, needs_citation="on"),
             "canonical_url": absolute_url(request, outlet.get_absolute_url()),
             "social_title": f"{outlet.name}: its articles and the claims that cite it",
             "social_description": f"The claims that cite {outlet.name}'s work and our verdicts "

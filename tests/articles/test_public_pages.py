@@ -27,8 +27,8 @@ pytestmark = pytest.mark.django_db
 
 ARTICLE_LIST_QUERIES = 2  # count, page of rows (with the outlet they are cited as)
 # Article with its outlet and the outlet, date and address it is cited as; byline; claims;
-# references; citations; citing articles.
-ARTICLE_DETAIL_QUERIES = 6
+# references; citations; citing articles; coverage (check-worthy sentences with a citation).
+ARTICLE_DETAIL_QUERIES = 7
 
 
 def article_list_url(**params: str) -> str:

@@ -4,8 +4,10 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-# serialized_rollback: the flush after a transactional test would drop the Editors group.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional: the migrations run their own transactions. pytest-django runs such tests after
+# all the others, so the flush that follows them cannot take rows (the Editors group) from
+# tests that expect the migrated data.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("claims", "0005_claim_links")]
 AFTER = [("claims", "0006_related_claims_to_links")]

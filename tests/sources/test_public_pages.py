@@ -24,8 +24,8 @@ SOURCE_LIST_QUERIES = 2  # count, page of rows
 # capped per stance with each stance's total; the articles listing it.
 SOURCE_DETAIL_QUERIES = 3
 # Outlet; its verdict record (one GROUP BY); the latest claims citing it; its articles; its
-# works cited.
-OUTLET_DETAIL_QUERIES = 5
+# works cited; the coverage of its articles.
+OUTLET_DETAIL_QUERIES = 6
 OUTLET_LIST_QUERIES = 2  # count, page of outlets with their counts
 
 
