@@ -20,8 +20,8 @@ class Command(BaseCommand):
     help = (
         "Load the editorial review of the seed articles (verdicts, evidence with quotes checked "
         "against the sources we hold, links between claims, later corrections) from a JSON file. "
-        "Run after importing the seeds. Each review is applied once, and never to a claim an editor "
-        "has reviewed: running it again changes nothing."
+        "Run after importing the seeds. Each review is applied once, and never to a claim an "
+        "editor has reviewed: running it again changes nothing."
     )
 
     def add_arguments(self, parser) -> None:
