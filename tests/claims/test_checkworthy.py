@@ -40,7 +40,12 @@ DATA = Path(__file__).parent / "data" / "checkworthy_sentences.json"
             "superlative",
             "deadliest",
         ),
-        ("For the first time, prices fell in every region.", "en", "superlative", "first"),
+        (
+            "For the first time, prices fell in every region.",
+            "en",
+            "superlative",
+            "for the first time",
+        ),
         ("Prices rose because the harvest failed.", "en", "causal", "because"),
         ("Nearly 10 billion rubles were spent on defences.", "en", "number", "billion"),
         ("Inflation reached 8.5% in October.", "en", "number", "8.5%"),
