@@ -30,6 +30,7 @@ EDITORIAL_TABLES = [
     "claims_evidence",
     "claims_historicalclaim",
     "claims_historicalevidence",
+    "claims_historicalclaimlink",
     "sources_historicalsource",
 ]
 

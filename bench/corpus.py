@@ -153,7 +153,6 @@ EDITOR_STANCES = {
     "unverifiable": ["supports"],
     "not_a_claim": [],
 }
-CHANGE_REASON_MAX_LENGTH = 100  # simple-history's varchar(100)
 # Columns added after this script, given a realistic value when the schema has them: the corpus
 # is English, and its claims are searched as English. (A required column not listed here gets its
 # Django default; list it, and bump CORPUS_VERSION, when that default is not what the
@@ -933,10 +932,8 @@ def build(connection, corpus: Corpus, timings: dict[str, float]) -> dict[str, in
 
 
 def change_reason(status: str, reason: str) -> str:
-    text = f"{STATUS_LABELS[status]}: {reason}"
-    if len(text) > CHANGE_REASON_MAX_LENGTH:
-        text = text[: CHANGE_REASON_MAX_LENGTH - 1] + "…"
-    return text
+    # As claims.services writes it: the history's change reason is text, kept whole.
+    return f"{STATUS_LABELS[status]}: {reason}"
 
 
 def default_name(claims: int) -> str:

@@ -1,8 +1,9 @@
 """Links between claims: the one place they are made and removed, always with who and when.
 
 Both functions save through django-simple-history, so a link's creation, change of kind or note,
-and removal each leave a history row with the editor; a claim's history page shows the rows of
-the links that touch it.
+and removal each leave a history row with the editor; a claim's timeline shows the rows of the
+links that touch it. Both count as a change of each claim (`claims.services.claim_touch`): a
+page loaded before it is stale.
 """
 
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from claims.models import Claim, ClaimLink, LinkSuggestion
+from claims.services import claim_touch
 
 NOTE_MAX_LENGTH = 2000
 
@@ -78,6 +80,7 @@ def claim_link(
             existing.linked_at = timezone.now()
             existing._history_user = user
             existing.save()
+            claim_touch([claim.pk, other.pk])
             return existing
         link = ClaimLink(
             from_claim=from_claim,
@@ -99,6 +102,7 @@ def claim_link(
         # The pair is decided: it leaves the list of suggestions to review.
         low, high = sorted((claim.pk, other.pk))
         LinkSuggestion.objects.filter(first_claim_id=low, second_claim_id=high).delete()
+        claim_touch([low, high])
     return link
 
 
@@ -113,7 +117,9 @@ def claim_unlink(
         if link is None:
             return False
     link._history_user = user
-    link.delete()
+    with transaction.atomic():
+        link.delete()
+        claim_touch([link.from_claim_id, link.to_claim_id])
     return True
 
 

@@ -146,10 +146,28 @@ class Claim(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    # db_default too: the importer's and the corpus builder's raw INSERTs leave it out.
+    version = models.PositiveIntegerField(
+        default=0,
+        db_default=0,
+        editable=False,
+        help_text="Goes up by one with every editorial change (verdict, reason, evidence, "
+        "links). A form sent with an older number was filled in on a page that has changed "
+        "since, and is refused rather than overwrite the newer work.",
+    )
 
-    # The check-worthiness flag is the rules' output, recomputed at will: not an edit to keep.
+    # The check-worthiness flag is the rules' output, recomputed at will: not an edit to keep;
+    # the version is bookkeeping, the timeline shows what changed. The change reason is text:
+    # a withdrawal keeps its whole reason there, as the claim itself keeps none.
     history = HistoricalRecords(
-        excluded_fields=["search_vector", "search_config", "checkworthy", "checkworthy_reasons"]
+        excluded_fields=[
+            "search_vector",
+            "search_config",
+            "checkworthy",
+            "checkworthy_reasons",
+            "version",
+        ],
+        history_change_reason_field=models.TextField(null=True),
     )
     objects = ClaimQuerySet.as_manager()
 
@@ -253,7 +271,7 @@ class Evidence(models.Model):
     )
     added_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name_plural = "evidence"
@@ -329,7 +347,7 @@ class ClaimLink(models.Model):
     )
     linked_at = models.DateTimeField(help_text="When they were linked.")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
     objects = ClaimLinkQuerySet.as_manager()
 
     class Meta:

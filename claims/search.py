@@ -55,15 +55,19 @@ MATCH_START = "\ue000"
 MATCH_END = "\ue001"
 
 
-def search_query(term: str) -> SearchQuery:
+def search_query(term: str, *, configs: list[str] | None = None) -> SearchQuery:
     """The term in every configuration claims are stored in, OR'd into one tsquery.
 
     A German claim's vector holds German stems, an English one's English stems: one tsquery
     that ORs the term's form in each configuration matches both and still runs on the one GIN
     index. websearch syntax never raises on user input: quotes, OR, -word and stray
-    punctuation all parse, which is what a public search box needs.
+    punctuation all parse, which is what a public search box needs. `configs`: only these
+    (those in use), where the caller knows them.
     """
-    configs = [*dict.fromkeys(SEARCH_CONFIG_BY_LANGUAGE.values()), FALLBACK_SEARCH_CONFIG]
+    configs = configs or [
+        *dict.fromkeys(SEARCH_CONFIG_BY_LANGUAGE.values()),
+        FALLBACK_SEARCH_CONFIG,
+    ]
     query = SearchQuery(term, search_type="websearch", config=configs[0])
     for config in configs[1:]:
         query = query | SearchQuery(term, search_type="websearch", config=config)

@@ -25,9 +25,9 @@ from claims.plain_text import (
     without_markers,
 )
 from claims.search import search_headline, search_rank
-from claims.services import CHANGE_REASON_MAX_LENGTH
 from claims.support import claim_cited_support
 from claims.templatetags.claims_extras import quoted
+from claims.timeline import claim_timeline, history_records, withdrawal_reason
 from factcheck.pages import PAGE_SIZE, absolute_url, correlated_count
 
 LATEST_ON_HOME = 10
@@ -229,20 +229,6 @@ class VerdictChange:
         return self.kind != "first"
 
 
-def withdrawal_reason(record: object) -> tuple[str, bool]:
-    """The reason an editor gave for withdrawing a verdict, and whether it was cut short.
-
-    A withdrawn claim keeps no reason of its own (an unreviewed claim has none), so the reason
-    lives in the history record's change reason, "Unreviewed: <reason>", which is cut to 100
-    characters (claims/services.py)."""
-    change_reason = record.history_change_reason or ""
-    prefix = f"{Claim.Status.UNREVIEWED.label}: "
-    if not change_reason.startswith(prefix):
-        return "", False
-    reason = change_reason.removeprefix(prefix)
-    return reason, len(change_reason) >= CHANGE_REASON_MAX_LENGTH and reason.endswith("…")
-
-
 def change_kind(previous: object | None, record: object, *, published_before: bool) -> str:
     if record.status == Claim.Status.UNREVIEWED:
         return "withdrawal"
@@ -340,8 +326,10 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         EvidenceGroup(stance, heading, [item for item in evidence if item.stance == stance])
         for stance, heading in EVIDENCE_HEADINGS.items()
     ]
-    history = claim.history.select_related("history_user").order_by("history_id")
-    changes = verdict_changes(list(history))
+    # One query for the claim's whole record: its verdicts (`changes`, for the verdict box)
+    # and the timeline of every editorial change, evidence and links included.
+    history = history_records(claim.pk)
+    changes = verdict_changes(history[0])
     links = linked_claims(claim, limit=RELATED_CLAIMS_SHOWN)
     cited_support = claim_cited_support(claim, evidence=evidence)
     review = claim_review(claim, request)
@@ -371,6 +359,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evidence": evidence,
             "evidence_groups": [group for group in evidence_groups if group.items],
             "changes": changes,
+            "timeline": claim_timeline(claim, for_readers=True, records=history),
             "corrections": [change for change in changes if change.is_correction],
             "verdict_withdrawn": verdict_withdrawn,
             "withdrawal": changes[0] if verdict_withdrawn else None,

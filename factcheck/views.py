@@ -15,7 +15,6 @@ from django.views.decorators.http import require_safe
 
 from claims.jsonld import BEST_RATING, RATING_BY_STATUS, WORST_RATING
 from claims.models import Claim, Evidence
-from claims.services import CHANGE_REASON_MAX_LENGTH
 from claims.views import CHART_ORDER
 from factcheck.filters import SEARCH_MAX_LENGTH
 from factcheck.lookups import KINDS
@@ -101,12 +100,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
 
 
 def corrections_policy(request: HttpRequest) -> HttpResponse:
-    return publication_page(
-        request,
-        "pages/corrections_policy.html",
-        "corrections_policy",
-        withdrawal_reason_length=CHANGE_REASON_MAX_LENGTH,
-    )
+    return publication_page(request, "pages/corrections_policy.html", "corrections_policy")
 
 
 def about(request: HttpRequest) -> HttpResponse:

@@ -1,8 +1,9 @@
 import datetime
+import importlib
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from articles.models import Article
@@ -19,6 +20,31 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct horse battery staple")
 
 
+def role_group(name: str) -> Group:
+    """The Editors group, as the migrations make it.
+
+    A transactional test's flush empties every table, migration data included; the permissions
+    come back (post_migrate), the groups do not, so they are made again from the same lists.
+    """
+    group = Group.objects.filter(name=name).first()
+    if group is not None:
+        return group
+    editors = importlib.import_module("claims.migrations.0002_editors_group")
+    links = importlib.import_module("claims.migrations.0006_related_claims_to_links")
+    codenames = [
+        *editors.EDITOR_PERMISSIONS,
+        *(("claims", codename) for codename in links.LINK_PERMISSIONS),
+    ]
+    group = Group.objects.create(name=name)
+    group.permissions.set(
+        [
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            for app_label, codename in codenames
+        ]
+    )
+    return group
+
+
 class EditorFactory(UserFactory):
     username = factory.Sequence(lambda n: f"editor{n}")
     is_staff = True
@@ -29,7 +55,7 @@ class EditorFactory(UserFactory):
     @factory.post_generation
     def editors_group(self, create: bool, extracted, **kwargs) -> None:
         if create:
-            self.groups.add(Group.objects.get(name="Editors"))
+            self.groups.add(role_group("Editors"))
 
 
 class OutletFactory(factory.django.DjangoModelFactory):

@@ -104,6 +104,8 @@ def give_verdict(editor_client: Client, claim: Claim):
             "_selected_action": [claim.pk],
             "apply": "1",
             "reason": REASON,
+            # The confirmation page's record of the claim's version (claims.forms).
+            "versions": f"{claim.pk}.{claim.version}",
         },
     )
 

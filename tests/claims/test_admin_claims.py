@@ -50,6 +50,16 @@ def action_post(action: str, claims: list[Claim], **extra: str) -> dict:
     return {"action": action, "_selected_action": [str(claim.pk) for claim in claims], **extra}
 
 
+def confirm_action(client: Client, url: str, data: dict, **kwargs):
+    """A bulk action as an editor runs it: the confirmation page first (which records the
+    selected claims' versions), then its submission with the reason."""
+    first = {name: value for name, value in data.items() if name not in ("apply", "reason")}
+    page = client.post(url, first)
+    assert page.status_code == 200
+    versions = page.context["form"]["versions"].value()
+    return client.post(url, {**data, "apply": "1", "versions": versions}, **kwargs)
+
+
 def change_form_data(claim: Claim, *, evidence_rows: list[dict] | None = None, **fields) -> dict:
     evidence_rows = evidence_rows or []
     data = {
@@ -100,8 +110,8 @@ def test_each_verdict_action_without_a_reason_shows_the_form_again_and_changes_n
     before = {claim.pk: (claim.status, claim.reason) for claim in claims}
     history_rows = Claim.history.count()
 
-    response = editor_client.post(
-        reverse(CHANGELIST), action_post(action, claims, apply="1", reason=reason)
+    response = confirm_action(
+        editor_client, reverse(CHANGELIST), action_post(action, claims, reason=reason)
     )
 
     assert response.status_code == 200
@@ -120,9 +130,10 @@ def test_each_verdict_action_records_the_editor_the_time_and_a_history_row(
     old_status = claims[0].status
     started = timezone.now()
 
-    response = editor_client.post(
+    response = confirm_action(
+        editor_client,
         reverse(CHANGELIST),
-        action_post(action, claims, apply="1", reason="Checked against the source."),
+        action_post(action, claims, reason="Checked against the source."),
         follow=True,
     )
 
@@ -144,19 +155,21 @@ def test_the_history_page_shows_who_changed_the_verdict_from_what_to_what(
     editor_client: Client, editor: AbstractBaseUser, action: str, status: str
 ) -> None:
     (claim,) = claims_for_action(status, count=1)
-    old_label = claim.get_status_display()
-    editor_client.post(
-        reverse(CHANGELIST), action_post(action, [claim], apply="1", reason="Seen the data.")
+    old_status = claim.status
+    confirm_action(
+        editor_client, reverse(CHANGELIST), action_post(action, [claim], reason="Seen the data.")
     )
 
     response = editor_client.get(reverse("admin:claims_claim_history", args=[claim.pk]))
 
     assert response.status_code == 200
+    entry = response.context["timeline"][0]
+    assert entry.user == editor
+    assert (entry.old_status, entry.new_status) == (old_status, status)
+    assert entry.reason == "Seen the data."
     page = " ".join(response.text.split())
     assert editor.username in page
-    assert (
-        f"Status:</strong> {old_label} &nbsp;&rarr;&nbsp;&nbsp;{Claim.Status(status).label}" in page
-    )
+    assert f'status-{status}">{Claim.Status(status).label}</span>' in page
     assert "Seen the data." in page
 
 
@@ -168,11 +181,10 @@ def test_a_verdict_action_on_all_matching_claims_keeps_to_the_filter(
     elsewhere = ClaimFactory()
     url = reverse(CHANGELIST) + f"?article__id__exact={article.pk}"
 
-    editor_client.post(
+    confirm_action(
+        editor_client,
         url,
-        action_post(
-            "mark_contested", in_filter[:1], select_across="1", apply="1", reason="Disputed."
-        ),
+        action_post("mark_contested", in_filter[:1], select_across="1", reason="Disputed."),
     )
 
     assert set(article.claims.values_list("status", flat=True)) == {Claim.Status.CONTESTED}

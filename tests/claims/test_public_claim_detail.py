@@ -417,10 +417,12 @@ def test_the_claim_page_takes_five_queries_however_much_evidence_and_history(
         page = get_page(public_client, claim)
 
     assert page.count('class="source-title"') == rows
-    # The verdict the claim was created with, and one entry per change of reason.
+    # One timeline: the verdict the claim was created with, one entry per change of reason,
+    # one per link an editor made (the evidence came from the import, not an editor).
     history = page[page.index('id="history-heading"') :].split("</ol>")[0]
-    assert history.count("<li>") == 1 + rows
+    assert history.count("<li>") == 1 + 2 * rows
     assert history.count("Reason rewritten:") == rows
+    assert history.count("Linked: same claim") == rows
     assert page.count('class="claim-item claim-link"') == min(rows, 20)
 
 

@@ -62,10 +62,27 @@ def test_every_kind_of_change_after_publication_is_listed_newest_first_with_its_
     assert "login9" not in page
 
 
-def test_a_withdrawal_reason_cut_short_by_the_history_says_so(public_client, editor):
+def test_a_long_withdrawal_reason_is_shown_whole(public_client, editor):
+    claim = ClaimFactory()
+    claim_set_verdict(claim=claim, status="false", reason="Wrong.", user=editor)
+    claim_set_verdict(claim=claim, status="unreviewed", reason="why " * 300, user=editor)
+
+    [entry] = entries(page_text(public_client, "/corrections/"))
+
+    assert ("why " * 300).strip() in " ".join(entry.split())
+    assert "(shortened in our records)" not in entry
+
+
+def test_a_withdrawal_reason_cut_short_before_reasons_were_kept_whole_says_so(
+    public_client, editor
+):
     claim = ClaimFactory()
     claim_set_verdict(claim=claim, status="false", reason="Wrong.", user=editor)
     claim_set_verdict(claim=claim, status="unreviewed", reason="x" * 300, user=editor)
+    # As the history stored it while its change reason was a 100-character column.
+    claim.history.filter(status="unreviewed").update(
+        history_change_reason="Unreviewed: " + "x" * 87 + "…"
+    )
 
     [entry] = entries(page_text(public_client, "/corrections/"))
 

@@ -92,7 +92,7 @@ def test_a_reset_clears_the_reason_but_keeps_who_reset_it_and_why_in_the_history
     assert latest.history_change_reason == "Unreviewed: The article was corrected."
 
 
-def test_it_cuts_a_long_reason_to_fit_the_history_change_reason_column() -> None:
+def test_it_keeps_a_long_reason_whole_in_the_history() -> None:
     claim = ClaimFactory()
     reason = "The evidence is long. " * 20
 
@@ -103,8 +103,17 @@ def test_it_cuts_a_long_reason_to_fit_the_history_change_reason_column() -> None
     claim.refresh_from_db()
     assert claim.reason == reason.strip()
     change_reason = claim.history.first().history_change_reason
-    assert len(change_reason) == 100
-    assert change_reason.endswith("…")
+    assert change_reason == f"Unverifiable: {reason.strip()}"
+
+
+def test_it_refuses_a_reason_longer_than_the_limit_and_changes_nothing() -> None:
+    claim = ClaimFactory()
+
+    with pytest.raises(ValidationError, match="under 5,000 characters"):
+        claim_set_verdict(claim=claim, status="false", reason="x" * 5001, user=EditorFactory())
+
+    claim.refresh_from_db()
+    assert (claim.status, claim.reason, claim.history.count()) == ("unreviewed", "", 1)
 
 
 def test_bulk_verdicts_change_every_claim_and_write_one_history_row_each() -> None:
