@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 from articles.forms import ArticleUploadForm
 from articles.importer import ImportOutcome, article_import_file
 from articles.models import Article, Citation, Contributor, Reference
+from articles.publication import articles_set_publication
 from claims.models import Claim
 from factcheck.admin import BoundedRelatedFieldListFilter, EstimatedCountPaginator, subquery_count
 
@@ -88,18 +89,34 @@ class ArticleAdmin(admin.ModelAdmin):
         "outlet",
         "published_on",
         "claim_count",
+        "publication",
         "source_file_name",
         "updated_at",
     ]
     search_fields = ["title", "source_file_name"]
-    list_filter = [("outlet", BoundedRelatedFieldListFilter), "published_on"]
+    list_filter = [("outlet", BoundedRelatedFieldListFilter), "publication", "published_on"]
+    # Chief editors only (articles.publish_article): readers see published articles.
+    actions = ["publish", "unpublish"]
     list_select_related = ["outlet"]
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
-    readonly_fields = [*IMPORTED_FIELDS, "body_paragraphs"]
+    readonly_fields = [*IMPORTED_FIELDS, "body_paragraphs", "publication_state"]
     fieldsets = [
-        (None, {"fields": ["title", "kicker", "standfirst", "outlet", "published_on", "url"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "kicker",
+                    "standfirst",
+                    "outlet",
+                    "published_on",
+                    "url",
+                    "publication_state",
+                ]
+            },
+        ),
         ("Text", {"fields": ["body_paragraphs"]}),
         (
             "Import",
@@ -133,6 +150,38 @@ class ArticleAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         # Every field is what the file said; a re-import of the corrected file changes it.
         return False
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("articles.publish_article")
+
+    @admin.action(description="Publish: readers see them", permissions=["publish"])
+    def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
+        changed = articles_set_publication(
+            articles=queryset, publication=Article.Publication.PUBLISHED, user=request.user
+        )
+        self.message_user(request, f"Published {changed} article(s).", messages.SUCCESS)
+
+    @admin.action(
+        description="Unpublish: hide them and their claims from readers", permissions=["publish"]
+    )
+    def unpublish(self, request: HttpRequest, queryset: QuerySet) -> None:
+        changed = articles_set_publication(
+            articles=queryset, publication=Article.Publication.UNPUBLISHED, user=request.user
+        )
+        self.message_user(
+            request,
+            f"Unpublished {changed} article(s): their pages, claims, feeds and exports are "
+            "hidden from readers; every review is kept.",
+            messages.SUCCESS,
+        )
+
+    @admin.display(description="Readers")
+    def publication_state(self, article: Article) -> str:
+        state = article.get_publication_display()
+        if article.publication_changed_at is None:
+            return state
+        who = article.publication_changed_by or "someone"
+        return f"{state} (by {who}, {article.publication_changed_at:%-d %b %Y %H:%M})"
 
     @admin.display(description="Claims", ordering="claim_count")
     def claim_count(self, article: Article) -> SafeString:

@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 
 
@@ -7,8 +9,22 @@ class ArticleQuerySet(models.QuerySet):
     def with_outlet(self) -> "ArticleQuerySet":
         return self.select_related("outlet")
 
+    def published(self) -> "ArticleQuerySet":
+        """What readers may see: every article a chief editor has not unpublished."""
+        return self.filter(publication=Article.Publication.PUBLISHED)
+
+    def unpublished(self) -> "ArticleQuerySet":
+        return self.filter(publication=Article.Publication.UNPUBLISHED)
+
 
 class Article(models.Model):
+    class Publication(models.TextChoices):
+        # Imports are public at once, as they were before articles had a state: the articles
+        # are already published elsewhere; what readers get here is our review of them.
+        PUBLISHED = "published", "Published"
+        # Hidden from readers (a wrong file, a legal hold), kept with all its editorial work.
+        UNPUBLISHED = "unpublished", "Unpublished"
+
     title = models.CharField(max_length=500, help_text="The headline as published.")
     slug = models.SlugField(max_length=200, unique=True, help_text="Used in the article's address.")
     kicker = models.CharField(
@@ -57,6 +73,27 @@ class Article(models.Model):
         help_text="Fields an editor corrected by hand (title, outlet, date, URL, byline): a "
         "re-import keeps the editor's value.",
     )
+    publication = models.CharField(
+        max_length=12,
+        choices=Publication.choices,
+        default=Publication.PUBLISHED,
+        # Also in the database: the importer's and the corpus builder's raw INSERTs leave it out.
+        db_default=Publication.PUBLISHED,
+        help_text="Readers see a published article and its claims; an unpublished one is hidden "
+        "from every public page, feed, export and the sitemap, and keeps its reviews. Chief "
+        "editors publish and unpublish.",
+    )
+    publication_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who last published or unpublished it.",
+    )
+    publication_changed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was last published or unpublished."
+    )
     imported_at = models.DateTimeField(help_text="When the file was first imported.")
     updated_at = models.DateTimeField(help_text="When an import last changed this article.")
 
@@ -64,8 +101,27 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_on", "title"]
-        permissions = [("import_article", "Can import article files")]
+        permissions = [
+            ("import_article", "Can import article files"),
+            ("publish_article", "Can publish and unpublish articles"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(publication__in=["published", "unpublished"]),
+                name="article_publication_valid",
+            ),
+        ]
         indexes = [
+            # The admin's claims search by article title (ILIKE '%…%'), off trigrams.
+            GinIndex(
+                OpClass(Upper("title"), name="gin_trgm_ops"), name="article_title_trigram_idx"
+            ),
+            # Claim.objects.of_published_articles() on every public page: the few unpublished.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(publication="unpublished"),
+                name="article_unpublished_idx",
+            ),
             # The articles list and the claims page's date filter sort and range on this.
             models.Index(fields=["-published_on", "title"], name="article_published_idx"),
             # The importer's identity look-ups: the same file (by hash, before parsing), the

@@ -29,7 +29,8 @@ def articles_newest_first() -> QuerySet[Article]:
     """Articles in the order and with the fields every list of them uses: the outlet loaded,
     the body left out, newest first and undated last."""
     return (
-        Article.objects.with_outlet()
+        Article.objects.published()
+        .with_outlet()
         .defer("body", "metadata")
         .order_by(F("published_on").desc(nulls_last=True), "title", "pk")
     )
@@ -81,7 +82,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # date or address: their outlet, date and link.
     cited_as = cited_as_outlet().order_by("published_on", "pk")
     article = get_object_or_404(
-        with_cited_outlet(Article.objects.with_outlet().defer("metadata")).annotate(
+        with_cited_outlet(Article.objects.published().with_outlet().defer("metadata")).annotate(
             cited_published_on=Subquery(
                 cited_as.filter(published_on__isnull=False).values("published_on")[:1]
             ),

@@ -38,7 +38,7 @@ class ReviewedClaimsFeed(Feed):
         return settings.FACTCHECK_ORGANIZATION_NAME
 
     def claims(self) -> QuerySet:
-        return Claim.objects.recently_reviewed()
+        return Claim.objects.of_published_articles().recently_reviewed()
 
     def items(self) -> QuerySet:
         return (
@@ -76,4 +76,4 @@ class ContestedClaimsFeed(ReviewedClaimsFeed):
         return site_url(reverse("claims:claim_list") + "?sort=reviewed&verdict=contested")
 
     def claims(self) -> QuerySet:
-        return Claim.objects.contested().recently_reviewed()
+        return Claim.objects.of_published_articles().contested().recently_reviewed()

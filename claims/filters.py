@@ -111,6 +111,7 @@ class ClaimFilter(django_filters.FilterSet):
             data.getlist("verdict") if hasattr(data, "getlist") else data.get("verdict")
         )
         self.default_scope = "yes" if for_readers and not asks_for_verdict else "all"
+        self.for_readers = for_readers
         self.reviewed_by_default = data is not None and not data.get("reviewed")
         if self.reviewed_by_default:
             data = data.copy()
@@ -119,6 +120,9 @@ class ClaimFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         queryset = super().filter_queryset(queryset)
+        if self.for_readers:
+            # Readers never see the claims of an article a chief editor has unpublished.
+            queryset = queryset.of_published_articles()
         if "reviewed" in self.form.errors:
             # A scope nobody offers is reported on the form, and the default stands meanwhile.
             queryset = self.filter_reviewed(queryset, "reviewed", self.default_scope)

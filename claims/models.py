@@ -29,6 +29,14 @@ class ClaimQuerySet(models.QuerySet):
         """Reviewed claims whose sentence a re-import removed: kept with verdict and history."""
         return self.filter(withdrawn_at__isnull=False)
 
+    def of_published_articles(self) -> "ClaimQuerySet":
+        """Claims readers may see: those of articles a chief editor has not unpublished."""
+        from articles.models import Article
+
+        # NOT IN over the few unpublished articles (a hashed subplan off their partial index)
+        # rather than a join of every claim to its article.
+        return self.exclude(article_id__in=Article.objects.unpublished().values("pk"))
+
     def contested(self) -> "ClaimQuerySet":
         return self.filter(status=Claim.Status.CONTESTED)
 

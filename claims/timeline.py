@@ -254,7 +254,7 @@ def _evidence_entries(records: list) -> list[TimelineEntry]:
     return entries
 
 
-def _link_entries(records: list, claim_id: int) -> list[TimelineEntry]:
+def _link_entries(records: list, claim_id: int, *, for_readers: bool) -> list[TimelineEntry]:
     entries = []
     previous_by_id: dict[int, object] = {}
     for record in records:
@@ -262,6 +262,9 @@ def _link_entries(records: list, claim_id: int) -> list[TimelineEntry]:
         previous_by_id[record.id] = record
         other_id = record.to_claim_id if record.from_claim_id == claim_id else record.from_claim_id
         other_text = record.other_text or f"claim #{other_id} (since deleted)"
+        if for_readers and not record.other_published:
+            # A claim of an article a chief editor has unpublished: readers do not see it.
+            other_text = "a claim that is not published"
         label = _label(ClaimLink.Kind, record.kind)
         if record.kind == ClaimLink.Kind.ELABORATES and record.to_claim_id == claim_id:
             label = "Elaborated on by"
@@ -343,7 +346,8 @@ WITH history AS (
 )
 SELECT {", ".join("history." + name.strip() for name in _ROW_COLUMNS.split(","))},
        editor.username, editor.first_name, editor.last_name,
-       source.title, source.url, source.outlet_id, outlet.name, other.text
+       source.title, source.url, source.outlet_id, outlet.name, other.text,
+       other_article.publication
 FROM history
 LEFT JOIN {{user_table}} editor ON editor.id = history.history_user_id
 LEFT JOIN sources_source source ON source.id = history.source_id
@@ -351,6 +355,7 @@ LEFT JOIN sources_outlet outlet ON outlet.id = source.outlet_id
 LEFT JOIN claims_claim other ON other.id = CASE
     WHEN history.from_claim_id = %(claim)s THEN history.to_claim_id
     ELSE history.from_claim_id END
+LEFT JOIN articles_article other_article ON other_article.id = other.article_id
 ORDER BY table_number, history_id
 """
 
@@ -368,9 +373,17 @@ def history_records(claim_id: int, *, limit: int = TIMELINE_ROWS_PER_TABLE) -> l
         names = [name.strip() for name in _ROW_COLUMNS.split(",")]
         for row in cursor.fetchall():
             values = dict(zip(names, row[: len(names)], strict=True))
-            username, first_name, last_name, title, url, outlet_id, outlet_name, other_text = row[
-                len(names) :
-            ]
+            (
+                username,
+                first_name,
+                last_name,
+                title,
+                url,
+                outlet_id,
+                outlet_name,
+                other_text,
+                other_publication,
+            ) = row[len(names) :]
             user = None
             if values["history_user_id"] is not None and username is not None:
                 user = users.setdefault(
@@ -388,7 +401,13 @@ def history_records(claim_id: int, *, limit: int = TIMELINE_ROWS_PER_TABLE) -> l
                 if outlet_id is not None:
                     source.outlet = Outlet(pk=outlet_id, name=outlet_name)
             tables[values.pop("table_number")].append(
-                HistoryRecord(**values, history_user=user, source=source, other_text=other_text)
+                HistoryRecord(
+                    **values,
+                    history_user=user,
+                    source=source,
+                    other_text=other_text,
+                    other_published=other_publication != "unpublished",
+                )
             )
     return tables
 
@@ -405,7 +424,7 @@ def claim_timeline(
     entries = [
         *_claim_entries(claim_rows),
         *_evidence_entries(evidence_rows),
-        *_link_entries(link_rows, claim.pk),
+        *_link_entries(link_rows, claim.pk, for_readers=for_readers),
     ]
     if for_readers:
         entries = [entry for entry in entries if entry.is_editorial]

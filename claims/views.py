@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.text import Truncator
 
+from articles.models import Article
 from articles.rendering import safe_external_url
 from claims.filters import SEARCH_SORT, SORT_CHOICES, ClaimFilter
 from claims.jsonld import claim_review, json_ld
@@ -85,10 +86,11 @@ def evidence_total() -> Coalesce:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    shares, total = verdict_shares(Claim.objects.all())
+    shares, total = verdict_shares(Claim.objects.of_published_articles())
     # "Not a claim" is a verdict, but not news: the front page shows what was checked.
     latest = (
-        Claim.objects.recently_reviewed()
+        Claim.objects.of_published_articles()
+        .recently_reviewed()
         .exclude(status=Claim.Status.NOT_A_CLAIM)
         .select_related("article__outlet")
         .defer(*NOT_IN_LISTS)
@@ -309,7 +311,8 @@ def claim_description(claim: Claim, plain: str, *, verdict_withdrawn: bool) -> s
 
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(
-        Claim.objects.select_related("article__outlet", "reviewed_by")
+        Claim.objects.of_published_articles()
+        .select_related("article__outlet", "reviewed_by")
         .defer("search_vector")
         .annotate(marker_labels=marker_labels())
         .prefetch_related("article__contributors"),
@@ -330,8 +333,17 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # and the timeline of every editorial change, evidence and links included.
     history = history_records(claim.pk)
     changes = verdict_changes(history[0])
-    links = linked_claims(claim, limit=RELATED_CLAIMS_SHOWN)
-    cited_support = claim_cited_support(claim, evidence=evidence)
+    # Neither a linked claim nor a cited article of an article a chief editor unpublished.
+    links = [
+        linked
+        for linked in linked_claims(claim, limit=RELATED_CLAIMS_SHOWN)
+        if linked.claim.article.publication == Article.Publication.PUBLISHED
+    ]
+    cited_support = [
+        item
+        for item in claim_cited_support(claim, evidence=evidence)
+        if item.article.publication == Article.Publication.PUBLISHED
+    ]
     review = claim_review(claim, request)
     authors = [
         contributor.name
@@ -393,6 +405,7 @@ def corrections_log(*, older_than: int | None = None) -> QuerySet:
     previous = earlier.order_by("-history_id")
     rows = (
         history.objects.filter(history_type="~")
+        .exclude(article_id__in=Article.objects.unpublished().values("pk"))
         .annotate(
             previous_status=Subquery(previous.values("status")[:1]),
             previous_reason=Subquery(previous.values("reason")[:1]),

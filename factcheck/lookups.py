@@ -90,7 +90,7 @@ def article_label(article: Article) -> str:
 
 def article_resolve(value: str) -> Article | None:
     """By its number, the slug of its address, or its title (exactly, any case)."""
-    articles = Article.objects.only("pk", "slug", "title")
+    articles = Article.objects.published().only("pk", "slug", "title")
     condition = Q(slug=slugify(value)[:200])
     if SLUG_PATTERN.match(value):
         condition |= Q(slug=value)
@@ -116,7 +116,8 @@ def _titled(model: type[Model], term: str, *then_by: str) -> QuerySet:
 
 def article_suggestions(term: str, limit: int = SUGGESTIONS_SHOWN) -> list[Suggestion]:
     suggestions = []
-    for article in _titled(Article, term, "-published_on", "title")[:limit]:
+    titled = _titled(Article, term, "-published_on", "title").filter(publication="published")
+    for article in titled[:limit]:
         details = (article.outlet.name if article.outlet else "", _date(article.published_on))
         suggestions.append(Suggestion(article.title, ", ".join(part for part in details if part)))
     return suggestions

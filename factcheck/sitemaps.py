@@ -49,7 +49,7 @@ class StaticPagesSitemap(SiteSitemap):
 
 class ArticleSitemap(SiteSitemap):
     def items(self) -> QuerySet[Article]:
-        return Article.objects.only("slug", "updated_at").order_by("pk")
+        return Article.objects.published().only("slug", "updated_at").order_by("pk")
 
     def lastmod(self, item: Article) -> datetime.datetime:
         return item.updated_at
@@ -58,7 +58,7 @@ class ArticleSitemap(SiteSitemap):
 class ClaimSitemap(SiteSitemap):
     # Unreviewed sentences are a bare quotation until someone checks them: not worth indexing.
     def items(self) -> QuerySet[Claim]:
-        return Claim.objects.reviewed().only("reviewed_at").order_by("pk")
+        return Claim.objects.of_published_articles().reviewed().only("reviewed_at").order_by("pk")
 
     def lastmod(self, item: Claim) -> datetime.datetime | None:
         return item.reviewed_at

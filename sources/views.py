@@ -75,6 +75,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # total, so the lists are capped without a query per stance or a count per stance.
     evidence = list(
         Evidence.objects.filter(source=source)
+        .exclude(claim__article__publication="unpublished")
         .select_related("claim__article")
         .only(
             "stance",
@@ -161,7 +162,8 @@ def outlet_article_ids(outlet: Outlet) -> QuerySet:
     """Ids of the articles an outlet published: as the article says, or as the work other
     articles cite as the outlet's."""
     return (
-        Article.objects.filter(outlet=outlet)
+        Article.objects.published()
+        .filter(outlet=outlet)
         .order_by()
         .values("id")
         .union(
@@ -178,15 +180,15 @@ def outlet_verdict_record(outlet: Outlet) -> list[VerdictRecord]:
     the evidence and article indexes), sent as one UNION ALL. Never an aggregate over every
     claim, and no test per claim."""
     citing = (
-        Claim.objects.filter(
-            pk__in=Evidence.objects.filter(source__outlet=outlet).values("claim_id")
-        )
+        Claim.objects.of_published_articles()
+        .filter(pk__in=Evidence.objects.filter(source__outlet=outlet).values("claim_id"))
         .order_by()
         .values("status")
         .annotate(total=Count("pk"), kind=Value("citing"))
     )
     published = (
-        Claim.objects.filter(article_id__in=outlet_article_ids(outlet))
+        Claim.objects.of_published_articles()
+        .filter(article_id__in=outlet_article_ids(outlet))
         .order_by()
         .values("status")
         .annotate(total=Count("pk"), kind=Value("published"))
@@ -211,9 +213,8 @@ def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
     record = outlet_verdict_record(outlet)
     # The claims citing its work, newest verdict first: what a reader comes to see.
     citing_claims = list(
-        Claim.objects.filter(
-            Exists(Evidence.objects.filter(claim=OuterRef("pk"), source__outlet=outlet))
-        )
+        Claim.objects.of_published_articles()
+        .filter(Exists(Evidence.objects.filter(claim=OuterRef("pk"), source__outlet=outlet)))
         .recently_reviewed()
         .select_related("article__outlet")
         .defer(*NOT_IN_LISTS)

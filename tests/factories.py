@@ -21,7 +21,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def role_group(name: str) -> Group:
-    """The Editors group, as the migrations make it.
+    """The Editors or Chief editors group, as the migrations make it.
 
     A transactional test's flush empties every table, migration data included; the permissions
     come back (post_migrate), the groups do not, so they are made again from the same lists.
@@ -31,10 +31,13 @@ def role_group(name: str) -> Group:
         return group
     editors = importlib.import_module("claims.migrations.0002_editors_group")
     links = importlib.import_module("claims.migrations.0006_related_claims_to_links")
+    chiefs = importlib.import_module("claims.migrations.0010_chief_editors_group")
     codenames = [
         *editors.EDITOR_PERMISSIONS,
         *(("claims", codename) for codename in links.LINK_PERMISSIONS),
     ]
+    if name == chiefs.CHIEF_EDITORS_GROUP:
+        codenames += chiefs.CHIEF_EDITOR_PERMISSIONS
     group = Group.objects.create(name=name)
     group.permissions.set(
         [
@@ -56,6 +59,15 @@ class EditorFactory(UserFactory):
     def editors_group(self, create: bool, extracted, **kwargs) -> None:
         if create:
             self.groups.add(role_group("Editors"))
+
+
+class ChiefEditorFactory(EditorFactory):
+    username = factory.Sequence(lambda n: f"chief{n}")
+
+    @factory.post_generation
+    def chief_editors_group(self, create: bool, extracted, **kwargs) -> None:
+        if create:
+            self.groups.add(role_group("Chief editors"))
 
 
 class OutletFactory(factory.django.DjangoModelFactory):
