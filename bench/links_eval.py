@@ -1,6 +1,6 @@
 """Success@1, Success@5 and MRR of the similar-claims ranker on the labelled claim pairs.
 
-    .venv/bin/python bench/links_eval.py [--show-misses]
+    .venv/bin/python bench/links_eval.py [--show-misses] [--show-held-out-misses]
 
 Reads tests/claims/data/claim_pairs.json: articles (their sentences) and pairs labelled by
 reading. Inside one transaction that is rolled back at the end (the database named by
@@ -10,6 +10,12 @@ ranks among the claims of the listed articles (other claims in the database are 
 numbers do not depend on what else is there). Pairs labelled not_same are hard negatives: it
 counts how many would be suggested (score over the threshold) and how many outrank the query's
 true match.
+
+Every pair is in a split: "tuning" (what the ranker's weights and candidate rule are chosen on)
+or "held-out" (frozen before the ranker was tuned; never used to change it). Numbers are printed
+for each split and group. --show-misses lists the tuning split's misses only; held-out misses
+only on request (--show-held-out-misses), after which the held-out number is no longer held out
+and must be reported as such.
 """
 
 import argparse
@@ -66,7 +72,10 @@ def store_articles(articles: dict) -> dict[tuple[str, int], Claim]:
     return claims
 
 
-def evaluate(data: dict, show_misses: bool) -> None:
+SPLITS = ("tuning", "held-out")
+
+
+def evaluate(data: dict, show_misses: set[str]) -> None:
     claims = store_articles(data["articles"])
     eval_ids = {claim.pk for claim in claims.values()}
     ranked: dict[int, list[tuple[int, float]]] = {}
@@ -89,10 +98,10 @@ def evaluate(data: dict, show_misses: bool) -> None:
         rank = order.index(match.pk) + 1 if match.pk in order else None
         if pair["label"] == "not_same":
             continue
-        for key in ("all", pair["group"]):
+        for key in (pair["split"], f"{pair['split']} {pair['group']}"):
             groups[key].append(rank)
         best_rank[query.pk] = min(filter(None, [best_rank.get(query.pk), rank]), default=None)
-        if show_misses and rank != 1:
+        if pair["split"] in show_misses and rank != 1:
             print(f"[{pair['group']}] rank {rank}: {query.text[:90]!r}")
             print(f"    wanted {match.text[:90]!r}")
     for pair in data["pairs"]:
@@ -105,34 +114,52 @@ def evaluate(data: dict, show_misses: bool) -> None:
         rank = order.index(match.pk) + 1 if match.pk in order else None
         true_rank = best_rank.get(query.pk)
         outranks = rank is not None and (true_rank is None or rank < true_rank)
-        for key in ("all", pair["group"]):
+        for key in (pair["split"], f"{pair['split']} {pair['group']}"):
             negatives[key].append((scores.get(match.pk), outranks))
 
-    print(f"{'pairs':<20} {'linked':>6} {'Success@1':>10} {'Success@5':>10} {'MRR':>6}")
-    for key in ["all", *sorted(k for k in groups if k != "all")]:
+    print(f"{'pairs':<24} {'linked':>6} {'Success@1':>10} {'Success@5':>10} {'MRR':>6}")
+    for key in _keys(groups):
         ranks = groups[key]
         at_1 = sum(1 for rank in ranks if rank == 1) / len(ranks)
         at_5 = sum(1 for rank in ranks if rank is not None and rank <= 5) / len(ranks)
         mrr = sum(1 / rank for rank in ranks if rank) / len(ranks)
-        print(f"{key:<20} {len(ranks):>6} {at_1:>10.3f} {at_5:>10.3f} {mrr:>6.3f}")
-    print(f"\n{'hard negatives':<20} {'pairs':>6} {'suggested':>10} {'outrank match':>14}")
-    for key in ["all", *sorted(k for k in negatives if k != "all")]:
+        print(f"{_label(key):<24} {len(ranks):>6} {at_1:>10.3f} {at_5:>10.3f} {mrr:>6.3f}")
+    print(f"\n{'hard negatives':<24} {'pairs':>6} {'suggested':>10} {'outrank match':>14}")
+    for key in _keys(negatives):
         rows = negatives[key]
         suggested = sum(
             1 for score, _ in rows if score is not None and score >= SUGGESTION_THRESHOLD
         )
         outranking = sum(1 for _, outranks in rows if outranks)
-        print(f"{key:<20} {len(rows):>6} {suggested:>10} {outranking:>14}")
+        print(f"{_label(key):<24} {len(rows):>6} {suggested:>10} {outranking:>14}")
+
+
+def _keys(table: dict) -> list[str]:
+    """Each split, then its groups."""
+    return [
+        key
+        for split in SPLITS
+        for key in [split, *sorted(k for k in table if k.startswith(f"{split} "))]
+        if key in table
+    ]
+
+
+def _label(key: str) -> str:
+    return key if key in SPLITS else "  " + key.split(" ", 1)[1]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--show-misses", action="store_true", help="the tuning split's misses")
+    parser.add_argument("--show-held-out-misses", action="store_true")
     arguments = parser.parse_args()
+    show_misses = {"tuning"} if arguments.show_misses else set()
+    if arguments.show_held_out_misses:
+        show_misses.add("held-out")
     data = json.loads(DATA.read_text(encoding="utf-8"))
     try:
         with transaction.atomic():
-            evaluate(data, arguments.show_misses)
+            evaluate(data, show_misses)
             raise Rollback
     except Rollback:
         pass
