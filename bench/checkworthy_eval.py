@@ -1,6 +1,7 @@
 """Precision, recall and F1 of the needs-citation rules on the labelled sentences.
 
-    .venv/bin/python bench/checkworthy_eval.py [--show-errors] [--show-held-out-errors]
+    .venv/bin/python bench/checkworthy_eval.py [--tuning-only] [--show-errors]
+                                               [--show-held-out-errors]
 
 Reads tests/claims/data/checkworthy_sentences.json (sentences from the seeds and tests/corpus,
 labelled by reading against checkworthy_sentences.md) and prints the scores of
@@ -11,7 +12,9 @@ matched were rightly and wrongly flagged, and why the missed ones were missed.
 
 --show-errors lists the tuning split's errors only. Held-out errors are listed only on request
 (--show-held-out-errors); once a rule is changed after reading them, the held-out number is no
-longer held out and must be reported as such. No database needed.
+longer held out and must be reported as such. --tuning-only prints the tuning split alone (what
+to run while changing the rules, so the held-out number is not seen between changes). No
+database needed.
 """
 
 import argparse
@@ -39,9 +42,9 @@ def scores(pairs: list[tuple[bool, bool]]) -> tuple[float, float, float, int, in
     return precision, recall, f1, len(pairs), sum(1 for gold, _ in pairs if gold)
 
 
-def print_scores(groups: dict[str, list[tuple[bool, bool]]]) -> None:
+def print_scores(groups: dict[str, list[tuple[bool, bool]]], splits: tuple[str, ...]) -> None:
     print(f"{'':<22} {'precision':>9} {'recall':>7} {'F1':>6} {'sentences':>10} {'worthy':>7}")
-    for split in SPLITS:
+    for split in splits:
         keys = [split, *sorted(key for key in groups if key.startswith(f"{split} "))]
         for key in keys:
             precision, recall, f1, count, worthy = scores(groups[key])
@@ -49,6 +52,8 @@ def print_scores(groups: dict[str, list[tuple[bool, bool]]]) -> None:
             print(
                 f"{label:<22} {precision:>9.3f} {recall:>7.3f} {f1:>6.3f} {count:>10} {worthy:>7}"
             )
+    if splits != SPLITS:
+        return
     precision, recall, f1, count, worthy = scores(groups["all"])
     print(f"{'all':<22} {precision:>9.3f} {recall:>7.3f} {f1:>6.3f} {count:>10} {worthy:>7}")
 
@@ -86,7 +91,11 @@ def main() -> None:
         action="store_true",
         help="list the held-out errors too (then the held-out number is no longer held out)",
     )
+    parser.add_argument(
+        "--tuning-only", action="store_true", help="the tuning split's numbers alone"
+    )
     arguments = parser.parse_args()
+    splits = ("tuning",) if arguments.tuning_only else SPLITS
     sentences = json.loads(DATA.read_text(encoding="utf-8"))["sentences"]
     groups: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
     rows = []
@@ -96,8 +105,8 @@ def main() -> None:
         pair = (sentence["checkworthy"], result.checkworthy)
         for key in ("all", sentence["split"], f"{sentence['split']} {sentence['language']}"):
             groups[key].append(pair)
-    print_scores(groups)
-    for split in SPLITS:
+    print_scores(groups, splits)
+    for split in splits:
         print_confusion(rows, split)
     shown = {"tuning"} | ({"held-out"} if arguments.show_held_out_errors else set())
     if arguments.show_errors or arguments.show_held_out_errors:
