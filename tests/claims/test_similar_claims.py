@@ -190,6 +190,53 @@ def test_suggest_links_dry_run_stores_nothing(seed_claims) -> None:
     assert "While both militias" in out.getvalue()
 
 
+def test_suggest_links_scores_a_pair_as_the_claim_panel_does(seed_claims) -> None:
+    claim = seed_claims("000", CIVILIANS_000)
+    call_command("suggest_links", stdout=io.StringIO(), stderr=io.StringIO())
+
+    panel = claim_suggestions(claim=claim)[0]
+    stored = LinkSuggestion.objects.get(
+        first_claim_id=min(claim.pk, panel.claim.pk), second_claim_id=max(claim.pk, panel.claim.pk)
+    )
+
+    assert stored.score == pytest.approx(panel.score)
+
+
+def test_suggest_links_since_id_pairs_new_claims_with_old_ones(seed_claims) -> None:
+    old = seed_claims("004", "Russia claimed that two civilians")
+    newest = ClaimFactory(
+        text="Russia claimed that two civilians were killed in the attack but gave no proof."
+    )
+
+    call_command(
+        "suggest_links",
+        "--since-id",
+        str(newest.pk - 1),
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+
+    pairs = set(LinkSuggestion.objects.values_list("first_claim_id", "second_claim_id"))
+    assert (old.pk, newest.pk) in pairs
+    assert all(newest.pk in pair for pair in pairs)
+
+
+def test_suggest_links_pairs_claims_made_only_of_common_words() -> None:
+    # Each word of these two claims is in more claims than a token may be shared by, so no
+    # word alone narrows the candidates; a pair of words ("bridge station") does.
+    for number in range(25):
+        ClaimFactory(text=f"Rockets hit the bridge near the market, report {number} says.")
+        ClaimFactory(text=f"The railway station was closed after the storm, report {number} says.")
+    claim = ClaimFactory(text="Rockets hit the bridge and the railway station.")
+    paraphrase = ClaimFactory(text="The railway station and the bridge were hit by rockets.")
+
+    call_command("suggest_links", stdout=io.StringIO(), stderr=io.StringIO())
+
+    assert LinkSuggestion.objects.filter(
+        first_claim_id=claim.pk, second_claim_id=paraphrase.pk
+    ).exists()
+
+
 def test_suggest_links_refuses_a_threshold_out_of_range() -> None:
     with pytest.raises(CommandError, match="between 0 and 1"):
         call_command("suggest_links", "--threshold", "2")
