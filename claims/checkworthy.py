@@ -378,6 +378,39 @@ NOT_NAMES = frozenset(
     )
 )
 
+# --- Comparisons and named examples ---------------------------------------------------------------
+
+# "More chaotic than", "better disciplined", "even faster": a comparison is checkable when it is
+# made of something named (weak: it counts with a named actor, see _actors).
+COMPARISON = {
+    "en": re.compile(
+        r"\b(?:more|less|fewer|\w{3,}er)\s+(?:\w+\s+){0,3}?than\b|\b(?:better|worse|faster|"
+        r"slower|larger|smaller|higher|lower|closer|stronger|weaker|cheaper|safer)\b",
+        re.IGNORECASE,
+    ),
+    "it": re.compile(
+        r"\b(?:più|meno)\s+\w+\s+(?:di|del|della|dei|delle|che)\b|\b(?:meglio|peggio)\b",
+        re.IGNORECASE,
+    ),
+    "de": re.compile(
+        r"\b(?:mehr|weniger|\w{3,}er)\s+(?:\w+\s+){0,2}?als\b|\b(?:besser|schlechter|"
+        r"schneller|langsamer|größer|kleiner|höher|niedriger|stärker|schwächer)\b",
+        re.IGNORECASE,
+    ),
+    "fr": re.compile(
+        r"\b(?:plus|moins)\s+\w+\s+(?:que|qu')|\b(?:mieux|meilleure?s?|pire)\b", re.IGNORECASE
+    ),
+    "es": re.compile(r"\b(?:más|menos)\s+\w+\s+que\b|\b(?:mejor|peor)(?:es)?\b", re.IGNORECASE),
+}
+COMPARISON["*"] = re.compile("|".join(f"(?:{p.pattern})" for p in COMPARISON.values()), re.I)
+# "Libraries such as Beautiful Soup, lxml and Cheerio": named things given as examples of what
+# the sentence says, a statement about those things (strong).
+NAMED_EXAMPLE = re.compile(
+    r"\b(?:such\s+as|including|come\s+ad\s+esempio|wie\s+(?:etwa|zum\s+beispiel)|"
+    r"tels?\s+que|telles\s+que|como\s+por\s+ejemplo)\s+(?-i:[A-ZÀ-Ý])[\w\u2019'-]+",
+    re.IGNORECASE,
+)
+
 # --- What is not a claim -------------------------------------------------------------------------
 
 # Opinion, hedges, plans and advice: with only weak cues, what the writer thinks or intends.
@@ -566,7 +599,13 @@ def _numbers(text: str, language: str) -> list[Reason]:
             continue
         reasons.append(Reason("number", match.group(0).strip()))
         figures.append(match.span())
-    for patterns, strong in ((_LARGE_NUMBER_PATTERNS, True), (_SMALL_NUMBER_PATTERNS, False)):
+    # "Whose work can be shared with thousands of other users": a count in words inside a
+    # possibility or a plan is a manner of speaking, not a figure to source.
+    hedged = bool(_pattern(_OPINION_PATTERNS, language).search(text))
+    for patterns, strong in (
+        (_LARGE_NUMBER_PATTERNS, not hedged),
+        (_SMALL_NUMBER_PATTERNS, False),
+    ):
         for match in _pattern(patterns, language).finditer(text):
             if DEFINITE_BEFORE.search(text[max(0, match.start() - 12) : match.start()]):
                 continue  # "the two groups": which ones, not how many
@@ -677,6 +716,14 @@ def _events(text: str, language: str) -> list[Reason]:
     return reasons + [Reason("event", match.group(0)) for match in NAMED_AGENT.finditer(text)]
 
 
+def _comparisons(text: str, language: str) -> list[Reason]:
+    reasons = [
+        Reason("comparison", match.group(0).lower(), strong=False)
+        for match in _pattern(COMPARISON, language).finditer(text)
+    ]
+    return reasons + [Reason("example", match.group(0)) for match in NAMED_EXAMPLE.finditer(text)]
+
+
 def _actors(text: str, language: str) -> list[Reason]:
     """The first named actor or place in the sentence, as a weak cue: a completed action by
     someone named ("the Kremlin sought") is an event to check, one by "many" is not."""
@@ -730,6 +777,7 @@ def checkworthiness(text: str, language: str = "en") -> CheckworthinessResult:
         + _superlatives(sentence, language)
         + _causes(sentence, language)
         + _events(sentence, language)
+        + _comparisons(sentence, language)
     )
     if reasons:
         reasons += _actors(sentence, language)
@@ -770,9 +818,11 @@ def checkworthiness(text: str, language: str = "en") -> CheckworthinessResult:
         result.checkworthy = True
         return result
     rules = {reason.rule for reason in result.reasons}
-    if "event" not in rules:
+    if not rules & {"event", "comparison"}:
         rules.discard("actor")  # a name alone adds nothing to "most of" or "because"
-    if len(rules) < 2:
+    # A completed action, not a view, a plan or an anecdote (those were excluded above), is a
+    # specific event to check: "these measures have already been lifted".
+    if len(rules) < 2 and "event" not in rules:
         result.excluded_because = "one weak cue"
         return result
     result.checkworthy = True
