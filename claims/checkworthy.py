@@ -334,7 +334,11 @@ EVENT = {
     r"(?:\w+ly\s+)?(?:\w{3,}ed|" + IRREGULAR_PAST + r")\b"
     # "the harvest failed", "the Kremlin sought": a simple past after a noun.
     r"|\b(?:[Tt]he|[Ii]ts|[Tt]heir)\s+\w{3,}\s+(?:\w{3,}ed|" + IRREGULAR_PAST + r")\b"
-    r"(?!\s+(?:by|in|on|to|for|with|from|as)\b)",
+    r"(?!\s+(?:by|in|on|to|for|with|from|as)\b)"
+    # "Armed clashes characterised the incursion", "individuals shared messages": a simple past
+    # after a plural noun, with its object (not "the attacks reported by", a participle).
+    r"|\b[a-z]{3,}s\s+(?:\w+ly\s+)?\w{3,}(?:ed|ised|ized)\s+(?!(?:by|in|on|to|for|with|from|as|"
+    r"at|of|that)\b)(?:the|a|an|its|their|his|her|\w+s)\b",
     "it": r"\b(?:è|sono|era|erano|fu|furono)\s+(?:\w+mente\s+)?(?:" + ITALIAN_ESSERE_VERBS + r")\b"
     r"|\b(?:(?:ha|hanno|aveva|avevano)\s+(?:\w+mente\s+)?"
     r"|(?:è|sono|era|erano|fu|furono)\s+(?:\w+mente\s+)?stat[oaie]\s+)"
@@ -343,7 +347,10 @@ EVENT = {
     "de": r"\b(?:" + GERMAN_STRONG_PAST + r")\b"
     r"|\b(?:hat|haben|hatte|hatten|wurde|wurden|ist|sind|war|waren)\b"
     r"(?:\s+[\w„“»«-]+){0,6}?\s+(?!gerecht|genug|gegen|genau|gleich|gern|gesamt|geeignet)"
-    r"ge\w{2,}(?:t|en)(?=\s*(?:[.,;:]|$|und\b|oder\b|als\b))",
+    r"ge\w{2,}(?:t|en)(?=\s*(?:[.,;:]|$|und\b|oder\b|als\b))"
+    # A subordinate clause puts the auxiliary last: "die entstanden sind", "das gegründet wurde".
+    r"|\b(?:ge|be|ent|er|ver|zer)\w{3,}(?:t|en)\s+(?:sind|ist|hat|haben|hatte|hatten|wurde|"
+    r"wurden|war|waren)(?=\s*(?:[.,;:]|$))",
     # French: the passé composé ("a annoncé", "ont été tués", "est décédé"), the passé simple.
     "fr": r"\b(?:a|ont|avait|avaient)\s+(?:\w+ment\s+)?(?:(?:été|depuis|déjà|aussi)\s+)?"
     r"(?:\w{2,}(?:é|ée|és|ées)|" + FRENCH_PARTICIPLES + r")\b"
