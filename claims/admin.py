@@ -49,7 +49,6 @@ from factcheck.admin import (
     CappedCountPaginator,
     EstimatedCountPaginator,
     LabelledHistoryAdmin,
-    subquery_count,
 )
 from sources.models import Source
 
@@ -331,7 +330,7 @@ class ClaimAdmin(LabelledHistoryAdmin):
             .select_related("article", "article__outlet", "reviewed_by")
             # A list row needs the article's title, not its body.
             .defer("search_vector", "article__body", "article__metadata")
-            .annotate(evidence_count=subquery_count(Evidence.objects.filter(claim=OuterRef("pk"))))
+            # evidence_count is a stored counter (kept by triggers): no count per row.
         )
 
     def get_object(self, request: HttpRequest, object_id: str, from_field=None) -> Claim | None:

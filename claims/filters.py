@@ -6,7 +6,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import QueryDict
 
 from articles.models import Article
-from claims.models import Claim, Evidence
+from claims.counters import VerdictCounts, bounded_verdict_counts, counted_verdicts
+from claims.models import COUNTED_STATUSES, Claim, Evidence
 from claims.search import SEARCH_TERM_MAX_LENGTH, search_query
 from factcheck.filters import EntityFilter, date_range_filters, outlet_filter
 from sources.models import Outlet, Source
@@ -26,6 +27,18 @@ REVIEWED_CHOICES = [
     ("all", "All sentences"),
 ]
 YES_NO_EVIDENCE = [("yes", "With evidence"), ("no", "Without evidence")]
+# The filters the stored counters answer exactly (claims.counters.counted_verdicts); any other
+# filter in use is counted up to claims.counters.COUNT_CAP.
+COUNTED_FILTERS = {
+    "verdict",
+    "contested",
+    "reviewed",
+    "evidence",
+    "article",
+    "published_from",
+    "published_to",
+    "sort",
+}
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -148,9 +161,10 @@ class ClaimFilter(django_filters.FilterSet):
         return queryset
 
     def filter_evidence(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        # EXISTS rather than a join: a join would repeat claims and inflate the verdict counts.
-        has_evidence = Exists(Evidence.objects.filter(claim=OuterRef("pk")))
-        return queryset.filter(has_evidence if value == "yes" else ~has_evidence)
+        # The stored counter (kept by triggers), not an EXISTS per claim.
+        if value == "yes":
+            return queryset.filter(evidence_count__gt=0)
+        return queryset.filter(evidence_count=0)
 
     def filter_article(self, queryset: QuerySet, name: str, value: Article) -> QuerySet:
         return queryset.filter(article=value)
@@ -187,6 +201,32 @@ class ClaimFilter(django_filters.FilterSet):
     def valid_value(self, name: str) -> object:
         self.errors  # noqa: B018 - cleaned_data exists only once the form has validated
         return self.form.cleaned_data.get(name)
+
+    def verdict_counts(self) -> VerdictCounts:
+        """The matching claims per verdict: exact off the stored counters when every filter in
+        use is one they answer (the readers' page only: they count published articles' claims),
+        else counted up to the cap."""
+        self.errors  # noqa: B018
+        data = self.form.cleaned_data
+        in_use = {name for name, value in data.items() if value not in (None, "", [], False)}
+        if not self.for_readers or in_use - COUNTED_FILTERS:
+            return bounded_verdict_counts(self.qs)
+        statuses = set(COUNTED_STATUSES)
+        if data.get("verdict"):
+            statuses &= set(data["verdict"])
+        if data.get("contested"):
+            statuses &= {Claim.Status.CONTESTED}
+        if self.scope == "yes":
+            statuses.discard(Claim.Status.UNREVIEWED)
+        elif self.scope == "no":
+            statuses &= {Claim.Status.UNREVIEWED}
+        return counted_verdicts(
+            statuses=statuses,
+            evidence=data.get("evidence") or "",
+            article=data.get("article"),
+            published_from=data.get("published_from"),
+            published_to=data.get("published_to"),
+        )
 
     def applied_filters(self) -> dict[str, object]:
         """The filters that validated and are not empty, by name: for the page's summary."""

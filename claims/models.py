@@ -60,9 +60,6 @@ class ClaimQuerySet(models.QuerySet):
             models.F("reviewed_at").desc(nulls_last=True), models.F("id").desc()
         )
 
-    def with_evidence_count(self) -> "ClaimQuerySet":
-        return self.annotate(evidence_count=models.Count("evidence", distinct=True))
-
 
 # What each verdict means, as readers read it under every verdict and on the "How we rate" page;
 # keyed by Claim.Status value. This is the one statement of the rating scale: change it here.
@@ -163,6 +160,18 @@ class Claim(models.Model):
         "links). A form sent with an older number was filled in on a page that has changed "
         "since, and is refused rather than overwrite the newer work.",
     )
+    # Kept by the database, not by Django: triggers on claims_evidence (migration
+    # 0011_stored_counters) add and subtract as evidence rows come and go, and a guard trigger
+    # keeps the stored value when a save() of a stale Claim object sends an old number. The
+    # "most evidence" sort and the evidence filter read it off claim_evidence_count_idx instead
+    # of counting every claim's evidence on every request.
+    evidence_count = models.PositiveIntegerField(
+        default=0,
+        db_default=0,
+        editable=False,
+        help_text="How many evidence rows the claim has (cited, supports, contradicts); kept "
+        "exact by the database.",
+    )
 
     # The check-worthiness flag is the rules' output, recomputed at will: not an edit to keep;
     # the version is bookkeeping, the timeline shows what changed. The change reason is text:
@@ -174,6 +183,7 @@ class Claim(models.Model):
             "checkworthy",
             "checkworthy_reasons",
             "version",
+            "evidence_count",
         ],
         history_change_reason_field=models.TextField(null=True),
     )
@@ -233,6 +243,9 @@ class Claim(models.Model):
             # Full-text search on the claims page, and similar claims' candidates
             # (claims.similarity: "shares two of these rare lexemes").
             GinIndex(fields=["search_vector"], name="claim_search_vector_idx"),
+            # The claims page's "Most evidence first" sort (ORDER BY evidence_count DESC, id),
+            # its pages after a cursor (a range start on the index) and ?evidence=yes/no.
+            models.Index(models.F("evidence_count").desc(), "id", name="claim_evidence_count_idx"),
         ]
 
     def __str__(self) -> str:
@@ -248,6 +261,80 @@ class Claim(models.Model):
         start = body.rfind("\n\n", 0, self.start)
         end = body.find("\n\n", self.end)
         return body[0 if start == -1 else start + 2 : len(body) if end == -1 else end]
+
+
+# The verdicts in the order of the counter columns of ArticleClaimCounts.
+COUNTED_STATUSES = [
+    "unreviewed",
+    "supported",
+    "contested",
+    "false",
+    "unverifiable",
+    "not_a_claim",
+]
+
+
+def counter() -> models.IntegerField:
+    # db_default too: the triggers' INSERTs name only the columns a change touches.
+    return models.IntegerField(default=0, db_default=0, editable=False)
+
+
+class ArticleClaimCounts(models.Model):
+    """How many claims one article has, per verdict: one row per article, kept exact by the
+    database (statement-level triggers on claims_claim, migration 0011_stored_counters), never
+    written by Django, so no stale object can overwrite it.
+
+    The claims page's and the front page's verdict counts are a SUM over these rows (40,000 at
+    a million claims) instead of a GROUP BY over every claim; the articles list reads its
+    per-row counts from here. Publication is applied when reading (the sums leave out the
+    unpublished articles' rows), so publishing or unpublishing changes no counter and every
+    count follows publication at once.
+
+    `claims_<verdict>` counts every claim with that verdict, withdrawn ones included (the
+    claims page lists them); `evidenced_<verdict>` those of them with evidence (evidence_count
+    > 0); `withdrawn` and `withdrawn_contested` the claims a re-import removed from the text,
+    so a list of the article's current sentences subtracts them.
+    """
+
+    article = models.OneToOneField(
+        "articles.Article",
+        primary_key=True,
+        # Django never writes this table: a trigger deletes the row with its article
+        # (Django's DB_CASCADE refuses a chain whose other links cascade in Python).
+        on_delete=models.DO_NOTHING,
+        related_name="claim_counts",
+    )
+    claims_unreviewed = counter()
+    claims_supported = counter()
+    claims_contested = counter()
+    claims_false = counter()
+    claims_unverifiable = counter()
+    claims_not_a_claim = counter()
+    evidenced_unreviewed = counter()
+    evidenced_supported = counter()
+    evidenced_contested = counter()
+    evidenced_false = counter()
+    evidenced_unverifiable = counter()
+    evidenced_not_a_claim = counter()
+    withdrawn = counter()
+    withdrawn_contested = counter()
+
+    class Meta:
+        verbose_name_plural = "article claim counts"
+
+    def __str__(self) -> str:
+        return f"Claim counts of article {self.article_id}"
+
+    @property
+    def current_claims(self) -> int:
+        """The sentences the article now has (withdrawn claims left out)."""
+        return (
+            sum(getattr(self, f"claims_{status}") for status in COUNTED_STATUSES) - self.withdrawn
+        )
+
+    @property
+    def current_contested(self) -> int:
+        return self.claims_contested - self.withdrawn_contested
 
 
 class Evidence(models.Model):

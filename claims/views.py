@@ -1,12 +1,12 @@
 """The public claims pages: the front page, the claims list and one claim. Read-only."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -14,7 +14,8 @@ from django.utils.text import Truncator
 
 from articles.models import Article
 from articles.rendering import safe_external_url
-from claims.filters import SEARCH_SORT, SORT_CHOICES, ClaimFilter
+from claims.counters import COUNT_CAP, VerdictCounts, counted_verdicts
+from claims.filters import DEFAULT_SORT, SEARCH_SORT, SORT_CHOICES, ClaimFilter
 from claims.jsonld import claim_review, json_ld
 from claims.links import linked_claims
 from claims.models import Claim, Evidence
@@ -29,7 +30,7 @@ from claims.search import search_headline, search_rank
 from claims.support import claim_cited_support
 from claims.templatetags.claims_extras import quoted
 from claims.timeline import claim_timeline, history_records, withdrawal_reason
-from factcheck.pages import PAGE_SIZE, absolute_url, correlated_count
+from factcheck.pages import PAGE_SIZE, absolute_url, url_pattern
 
 LATEST_ON_HOME = 10
 RELATED_CLAIMS_SHOWN = 20
@@ -58,14 +59,13 @@ class VerdictShare:
     offset: float
 
 
-def verdict_shares(claims: QuerySet) -> tuple[list[VerdictShare], int]:
-    """Claims per verdict (one GROUP BY query) and their total."""
-    counts = dict(claims.order_by().values_list("status").annotate(total=Count("pk")))
-    total = sum(counts.values())
+def verdict_shares(counts: VerdictCounts) -> tuple[list[VerdictShare], int]:
+    """Claims per verdict in the chart's order, with their share, and their total."""
+    total = counts.total
     shares = []
     offset = 0.0
     for status in CHART_ORDER:
-        count = counts.get(status, 0)
+        count = counts.by_status.get(status, 0)
         percent = 100 * count / total if total else 0.0
         shares.append(VerdictShare(status, status.label, count, percent, offset))
         offset += percent
@@ -79,14 +79,40 @@ def claims_count(number: int) -> str:
 ORDER_LABELS = dict(SORT_CHOICES) | {SEARCH_SORT: "Best match first"}
 
 
-def evidence_total() -> Coalesce:
-    # Served by the (claim, source, stance) unique index; keeps the list query at one row per
-    # claim, so it can be keyset-filtered.
-    return correlated_count(Evidence.objects.filter(claim=OuterRef("pk")), "claim")
+def evidence_total() -> F:
+    # The stored counter, kept exact by triggers (claims 0011_stored_counters).
+    return F("evidence_count")
+
+
+@dataclass(frozen=True)
+class ListUrls:
+    """Addresses of claims, articles and outlets for list rows, built by string formatting
+    from one reverse() each instead of three reverse() calls per row."""
+
+    claim: Callable[[object], str]
+    article: Callable[[object], str]
+    outlet: Callable[[object], str]
+
+    @classmethod
+    def build(cls) -> "ListUrls":
+        return cls(
+            claim=url_pattern("claims:claim_detail", "pk"),
+            article=url_pattern("articles:article_detail", "slug"),
+            outlet=url_pattern("sources:outlet_detail", "slug"),
+        )
+
+    def annotate(self, claims: list[Claim]) -> None:
+        """Set `list_url` on each claim, its article and its outlet (read by _claim_item.html)."""
+        for claim in claims:
+            claim.list_url = self.claim(claim.pk)
+            claim.article.list_url = self.article(claim.article.slug)
+            if claim.article.outlet is not None:
+                claim.article.outlet.list_url = self.outlet(claim.article.outlet.slug)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    shares, total = verdict_shares(Claim.objects.of_published_articles())
+    # Off the stored counters: one SUM over a row per article, not a GROUP BY of every claim.
+    shares, total = verdict_shares(counted_verdicts())
     # "Not a claim" is a verdict, but not news: the front page shows what was checked.
     latest = (
         Claim.objects.of_published_articles()
@@ -96,6 +122,8 @@ def home(request: HttpRequest) -> HttpResponse:
         .defer(*NOT_IN_LISTS)
         .annotate(marker_labels=marker_labels())[:LATEST_ON_HOME]
     )
+    latest = list(latest)
+    ListUrls.build().annotate(latest)
     unreviewed = next(share.count for share in shares if share.status == Claim.Status.UNREVIEWED)
     return render(
         request,
@@ -140,9 +168,17 @@ def without_cursor(query: QueryDict) -> str:
 def claim_list(request: HttpRequest) -> HttpResponse:
     filterset = ClaimFilter(request.GET, queryset=Claim.objects.all(), for_readers=True)
     claims = filterset.qs
-    shares, total = verdict_shares(claims)
+    counts = filterset.verdict_counts()
+    shares, total = verdict_shares(counts)
     search_term = filterset.search_term
     order = filterset.order
+    rank_skipped = False
+    if order == SEARCH_SORT and not counts.exact:
+        # Ranking every match reads all of them (a common word: 104,000 claims, over a
+        # second); past the cap the matches come newest verdict first, off the index, and the
+        # page says so.
+        order = DEFAULT_SORT
+        rank_skipped = True
 
     page_claims = (
         claims.select_related("article__outlet")
@@ -178,6 +214,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         )
         for claim in page.rows:
             claim.headline = headline_without_markers(headlines[claim.pk], claim.marker_labels)
+    ListUrls.build().annotate(page.rows)
 
     applied = filterset.applied_filters()
     # The long part of the form stays folded so that, on a phone, the results come first.
@@ -199,6 +236,9 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "shares": shares,
             "total": total,
+            "total_exact": counts.exact,
+            "count_cap": f"{COUNT_CAP:,}",
+            "rank_skipped": rank_skipped,
             "chart_caption": f"The {claims_count(total)} matching, by verdict.",
             "scope": scope,
             "order_label": ORDER_LABELS[order],
