@@ -38,6 +38,7 @@ from django.urls import reverse
 from articles.models import Article
 from claims.filters import ClaimFilter
 from claims.models import Claim, Evidence
+from factcheck.pages import PAGE_SIZE
 from sources.models import Outlet, Source
 
 NEXT_LINK = re.compile(
@@ -167,6 +168,10 @@ def sample_filter_values() -> dict[str, str]:
     }
 
 
+def last_page(rows: int) -> int:
+    return max(1, -(-rows // PAGE_SIZE))
+
+
 def claim_with_most_evidence() -> Claim | None:
     return (
         Claim.objects.reviewed()
@@ -197,6 +202,10 @@ def public_pages(client: Client, deep: int, deep_sorted: int) -> dict[str, str]:
     pages[f"claims, {followed} pages deep"] = url
     url, followed = follow_next(client, f"{claims_url}?sort=evidence", deep_sorted)
     pages[f"claims sort=evidence, {followed} pages deep"] = url
+    url, followed = follow_next(client, f"{claims_url}?sort=newest", deep_sorted)
+    pages[f"claims sort=newest, {followed} pages deep"] = url
+    url, followed = follow_next(client, f"{claims_url}?q=militia&sort=reviewed", deep_sorted)
+    pages[f"claims ?q=militia, {followed} pages deep"] = url
 
     claim = claim_with_most_evidence()
     article = Article.objects.annotate(n=Count("claims")).order_by("-n").only("slug").first()
@@ -212,7 +221,14 @@ def public_pages(client: Client, deep: int, deep_sorted: int) -> dict[str, str]:
         else "",
         "outlet page (most articles)": outlet.get_absolute_url() if outlet else "",
         "articles list": reverse("articles:article_list"),
+        "articles list, last page": f"{reverse('articles:article_list')}?page="
+        f"{last_page(Article.objects.published().count())}",
         "sources list": reverse("sources:source_list"),
+        "sources list, last page": f"{reverse('sources:source_list')}?page="
+        f"{last_page(Source.objects.count())}",
+        "outlets list": reverse("sources:outlet_list"),
+        "outlets list, last page": f"{reverse('sources:outlet_list')}?page="
+        f"{last_page(Outlet.objects.count())}",
         "sitemap.xml": reverse("sitemap"),
         "feed: reviewed": reverse("claims:feed_reviewed"),
         "feed: contested": reverse("claims:feed_contested"),
@@ -255,7 +271,9 @@ def main() -> None:
     parser.add_argument(
         "--deep-sorted", type=int, default=10, help="pages to follow in 'most evidence' order"
     )
-    parser.add_argument("--only", help="measure only pages whose name contains this")
+    parser.add_argument(
+        "--only", help="measure only pages whose name contains this (several: comma-separated)"
+    )
     arguments = parser.parse_args()
 
     settings.DEBUG = False
@@ -286,7 +304,7 @@ def main() -> None:
     print("-" * len(header))
     summary = {"pages": 0, "ok": 0}
     for name, url in [*pages.items(), *admin.items()]:
-        if arguments.only and arguments.only not in name:
+        if arguments.only and not any(part in name for part in arguments.only.split(",")):
             continue
         if not url:
             print(f"{name:<38} (nothing in the corpus to show)")

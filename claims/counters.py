@@ -71,13 +71,19 @@ def counted_verdicts(
         return F(f"claims_{status}")
 
     sums = rows.aggregate(
-        **{status: Coalesce(Sum(column(status)), 0) for status in wanted if status in COUNTED_STATUSES}
+        **{
+            status: Coalesce(Sum(column(status)), 0)
+            for status in wanted
+            if status in COUNTED_STATUSES
+        }
     )
     return VerdictCounts({status: sums.get(status, 0) for status in COUNTED_STATUSES}, exact=True)
 
 
-def bounded_verdict_counts(claims: QuerySet, *, cap: int = COUNT_CAP) -> VerdictCounts:
-    """The verdicts of `claims`, counted up to `cap`: one query that stops at cap + 1 rows."""
+def bounded_verdict_counts(claims: QuerySet, *, cap: int | None = None) -> VerdictCounts:
+    """The verdicts of `claims`, counted up to `cap` (COUNT_CAP): one query that stops at
+    cap + 1 rows."""
+    cap = COUNT_CAP if cap is None else cap
     statuses = Counter(claims.order_by().values_list("status", flat=True)[: cap + 1])
     exact = sum(statuses.values()) <= cap
     return VerdictCounts({status: statuses.get(status, 0) for status in COUNTED_STATUSES}, exact)

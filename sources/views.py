@@ -34,8 +34,12 @@ def listed_sources() -> QuerySet[Source]:
     Correlated counts, served by the (source, stance) index, for the page's rows only."""
 
     def with_stance(stance: str) -> Coalesce:
+        # Readers' counts: the claims of unpublished articles are not theirs to see.
         return correlated_count(
-            Evidence.objects.filter(source=OuterRef("pk"), stance=stance), "source"
+            Evidence.objects.filter(source=OuterRef("pk"), stance=stance).exclude(
+                claim__article_id__in=Article.objects.unpublished().values("pk")
+            ),
+            "source",
         )
 
     return (
@@ -255,7 +259,9 @@ def listed_outlets() -> QuerySet[Outlet]:
     """Outlets with what an index row shows: how many of their articles we hold and how many of
     their works are cited. Correlated counts, so only the rows of the page pay for them."""
     return Outlet.objects.annotate(
-        article_count=correlated_count(Article.objects.filter(outlet=OuterRef("pk")), "outlet"),
+        article_count=correlated_count(
+            Article.objects.published().filter(outlet=OuterRef("pk")), "outlet"
+        ),
         source_count=correlated_count(Source.objects.filter(outlet=OuterRef("pk")), "outlet"),
     ).order_by("normalized_name", "pk")
 

@@ -1,0 +1,247 @@
+"""The stored counters (claims 0011_stored_counters) stay exact under every write path.
+
+Each test writes the way the application does — evidence added and removed, verdicts given
+one by one and in bulk, imports and re-imports, publication changes, deletes, a stale save()
+— and then compares every stored counter with a count of the rows themselves.
+"""
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from articles.importer import article_import_file
+from articles.models import Article
+from articles.publication import articles_set_publication
+from claims.counters import counted_verdicts
+from claims.evidence import evidence_add, evidence_remove
+from claims.models import COUNTED_STATUSES, ArticleClaimCounts, Claim, Evidence
+from claims.services import claim_set_verdict, claims_set_verdict
+from tests.factories import (
+    ArticleFactory,
+    ChiefEditorFactory,
+    ClaimFactory,
+    EditorFactory,
+    EvidenceFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SEED_FILE = "000_09d18a1f87d1f789.txt"
+SEED = "000"
+
+
+def expected_article_counts() -> dict[int, dict[str, int]]:
+    """Every article's counters as counted from the claims themselves."""
+    expected: dict[int, Counter] = {}
+    for claim in Claim.objects.only("article_id", "status", "withdrawn_at", "evidence_count"):
+        counts = expected.setdefault(claim.article_id, Counter())
+        counts[f"claims_{claim.status}"] += 1
+        if claim.evidence_count:
+            counts[f"evidenced_{claim.status}"] += 1
+        if claim.withdrawn_at is not None:
+            counts["withdrawn"] += 1
+            counts["withdrawn_contested"] += claim.status == Claim.Status.CONTESTED
+    columns = counter_columns()
+    return {
+        article_id: {column: counts[column] for column in columns}
+        for article_id, counts in expected.items()
+    }
+
+
+def counter_columns() -> list[str]:
+    return [
+        *(f"claims_{status}" for status in COUNTED_STATUSES),
+        *(f"evidenced_{status}" for status in COUNTED_STATUSES),
+        "withdrawn",
+        "withdrawn_contested",
+    ]
+
+
+def assert_counters_exact() -> None:
+    for claim in Claim.objects.all():
+        assert claim.evidence_count == Evidence.objects.filter(claim=claim).count(), claim.pk
+    stored = {
+        row["article_id"]: {column: row[column] for column in counter_columns()}
+        for row in ArticleClaimCounts.objects.values()
+    }
+    expected = expected_article_counts()
+    # Articles whose claims are all gone may keep a row of zeros; no other difference.
+    zeros = dict.fromkeys(counter_columns(), 0)
+    for article_id in set(stored) | set(expected):
+        assert stored.get(article_id, zeros) == expected.get(article_id, zeros), article_id
+    assert set(stored) <= set(Article.objects.values_list("pk", flat=True))
+
+
+@pytest.fixture
+def editor_user() -> AbstractBaseUser:
+    return EditorFactory()
+
+
+def test_a_new_claim_is_counted_under_its_article() -> None:
+    claim = ClaimFactory()
+    ClaimFactory(article=claim.article, status=Claim.Status.UNREVIEWED)
+    counts = ArticleClaimCounts.objects.get(article=claim.article)
+    assert counts.claims_unreviewed == 2
+    assert counts.current_claims == 2
+    assert_counters_exact()
+
+
+def test_evidence_added_and_removed_moves_the_count(editor_user: AbstractBaseUser) -> None:
+    claim = ClaimFactory()
+    first = evidence_add(
+        claim=claim, source=SourceFactory(), stance="supports", quote="", user=editor_user
+    )
+    evidence_add(
+        claim=claim, source=SourceFactory(), stance="contradicts", quote="", user=editor_user
+    )
+    claim.refresh_from_db()
+    assert claim.evidence_count == 2
+    assert ArticleClaimCounts.objects.get(article=claim.article).evidenced_unreviewed == 1
+    evidence_remove(evidence=first, user=editor_user)
+    claim.refresh_from_db()
+    assert claim.evidence_count == 1
+    assert_counters_exact()
+
+
+def test_removing_the_last_evidence_leaves_the_claim_without() -> None:
+    evidence = EvidenceFactory()
+    evidence.delete()
+    assert ArticleClaimCounts.objects.get(article=evidence.claim.article).evidenced_unreviewed == 0
+    assert_counters_exact()
+
+
+def test_a_stale_save_cannot_overwrite_the_evidence_count() -> None:
+    claim = ClaimFactory()
+    stale = Claim.objects.get(pk=claim.pk)
+    EvidenceFactory(claim=claim)
+    EvidenceFactory(claim=claim)
+    # The stale object still holds 0 and saves every field.
+    stale.reason = "Edited on a page loaded before the evidence."
+    stale.save()
+    claim.refresh_from_db()
+    assert claim.evidence_count == 2
+    assert claim.reason == "Edited on a page loaded before the evidence."
+    # A direct UPDATE from outside the triggers is refused just the same.
+    Claim.objects.filter(pk=claim.pk).update(evidence_count=40)
+    claim.refresh_from_db()
+    assert claim.evidence_count == 2
+    assert_counters_exact()
+
+
+def test_evidence_moved_to_another_claim_moves_its_count() -> None:
+    evidence = EvidenceFactory()
+    other = ClaimFactory()
+    Evidence.objects.filter(pk=evidence.pk).update(claim=other)
+    other.refresh_from_db()
+    assert other.evidence_count == 1
+    assert_counters_exact()
+
+
+def test_verdicts_one_by_one_and_in_bulk_move_the_verdict_counts(
+    editor_user: AbstractBaseUser,
+) -> None:
+    article = ArticleFactory()
+    claims = [ClaimFactory(article=article) for _ in range(4)]
+    EvidenceFactory(claim=claims[0])
+    claim_set_verdict(claim=claims[0], status="false", reason="Wrong.", user=editor_user)
+    counts = ArticleClaimCounts.objects.get(article=article)
+    assert (counts.claims_false, counts.evidenced_false, counts.claims_unreviewed) == (1, 1, 3)
+    claims_set_verdict(
+        claims=Claim.objects.filter(pk__in=[claim.pk for claim in claims[1:]]),
+        status="contested",
+        reason="Disputed.",
+        user=editor_user,
+    )
+    counts.refresh_from_db()
+    assert (counts.claims_contested, counts.claims_unreviewed) == (3, 0)
+    assert counts.current_contested == 3
+    claim_set_verdict(claim=claims[1], status="unreviewed", reason="", user=editor_user)
+    counts.refresh_from_db()
+    assert (counts.claims_contested, counts.claims_unreviewed) == (2, 1)
+    assert_counters_exact()
+
+
+def test_import_and_re_import_keep_the_counters_exact(
+    seed_paths: dict[str, Path], editor_user: AbstractBaseUser
+) -> None:
+    data = seed_paths[SEED].read_bytes()
+    outcome = article_import_file(file_name=SEED_FILE, data=data)
+    assert outcome.status in ("created", "updated"), outcome
+    article = Article.objects.get()
+    assert_counters_exact()
+    counts = ArticleClaimCounts.objects.get(article=article)
+    assert counts.current_claims == article.claims.count()
+    assert counts.evidenced_unreviewed == article.claims.filter(evidence_count__gt=0).count() > 0
+
+    # A verdict, then a re-import that drops the reviewed sentence: it is withdrawn, kept
+    # with its verdict and counted as withdrawn.
+    claim = article.claims.order_by("ordinal").last()
+    claim_set_verdict(claim=claim, status="contested", reason="Disputed.", user=editor_user)
+    changed = data.replace(claim.text.encode(), b"", 1)
+    assert changed != data
+    outcome = article_import_file(file_name=SEED_FILE, data=changed, force=True)
+    assert outcome.status == "updated", outcome
+    assert_counters_exact()
+    claim.refresh_from_db()
+    counts.refresh_from_db()
+    if claim.withdrawn_at is not None:
+        assert counts.withdrawn_contested == 1
+    assert counts.current_claims == article.claims.current().count()
+
+
+def test_publication_changes_the_counts_readers_see_not_the_counters() -> None:
+    claim = ClaimFactory(status="supported", reason="Backed.", reviewed_at="2024-01-01T00:00Z")
+    ClaimFactory(article=claim.article)
+    assert counted_verdicts().by_status["supported"] == 1
+    chief = ChiefEditorFactory()
+    articles_set_publication(
+        articles=Article.objects.filter(pk=claim.article_id), publication="unpublished", user=chief
+    )
+    assert counted_verdicts().total == 0
+    articles_set_publication(
+        articles=Article.objects.filter(pk=claim.article_id), publication="published", user=chief
+    )
+    assert counted_verdicts().total == 2
+    assert_counters_exact()
+
+
+def test_deleting_claims_and_articles_removes_their_counts() -> None:
+    evidence = EvidenceFactory()
+    article = evidence.claim.article
+    ClaimFactory(article=article)
+    evidence.claim.delete()
+    assert ArticleClaimCounts.objects.get(article=article).claims_unreviewed == 1
+    assert_counters_exact()
+    article.delete()
+    assert not ArticleClaimCounts.objects.filter(article_id=article.pk).exists()
+    assert_counters_exact()
+
+
+def test_the_admin_bulk_verdict_and_delete_keep_them_exact(admin_client: Client) -> None:
+    claims = [ClaimFactory() for _ in range(3)]
+    EvidenceFactory(claim=claims[0])
+    response = admin_client.post(
+        reverse("admin:claims_claim_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [claims[0].pk],
+            "post": "yes",
+        },
+    )
+    assert response.status_code in (200, 302)
+    assert_counters_exact()
+
+
+def test_the_rebuild_function_recomputes_everything() -> None:
+    claims = [ClaimFactory() for _ in range(3)]
+    EvidenceFactory(claim=claims[0])
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE claims_articleclaimcounts SET claims_unreviewed = 99")
+        cursor.execute("SELECT claims_counters_rebuild()")
+    assert_counters_exact()
