@@ -5,8 +5,6 @@ Every save of a claim's page is checked against the version of the claim it was 
 shown, never saved over them. The review desk (claims/desk/) is the fast path through a queue.
 """
 
-import time
-
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -31,7 +29,7 @@ from claims.evidence import evidence_add, evidence_change, evidence_quote_checks
 from claims.forms import ClaimAdminForm, EvidenceInlineForm, VerdictActionForm, versions_encode
 from claims.links import claim_link, claim_unlink, linked_claims
 from claims.models import Claim, ClaimLink, Evidence, LinkSuggestion
-from claims.search import search_query
+from claims.search import search_configs_in_use, search_query
 from claims.services import (
     BULK_MAX_CLAIMS,
     ClaimChanged,
@@ -711,47 +709,6 @@ class ClaimAdmin(LabelledHistoryAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/claims/claim/verdict_action.html", context)
-
-
-# How long the list of text-search configurations in use is kept between searches.
-SEARCH_CONFIGS_SECONDS = 300
-
-
-_search_configs: tuple[float, list[str] | None] = (0.0, None)
-
-
-def search_configs_in_use() -> list[str] | None:
-    """The text-search configurations claims are stored in, or None for "every one".
-
-    A claim's vector holds its language's stems, so a search is parsed in each configuration
-    in use and OR'd; parsed in all thirty, PostgreSQL misjudges how many claims match and reads
-    the table instead of the index. In use: what PostgreSQL's statistics saw in its sample of
-    claims, plus the languages of the articles (new imports before the next ANALYZE), plus
-    `simple`. Kept a few minutes in the process; None (all of them) while the table has no
-    statistics yet.
-    """
-    global _search_configs
-    from articles.models import Article
-    from claims.search import FALLBACK_SEARCH_CONFIG, search_config_for
-
-    expires, configs = _search_configs
-    if time.monotonic() < expires:
-        return configs
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT most_common_vals::text::text[] FROM pg_stats WHERE schemaname = "
-            "current_schema() AND tablename = 'claims_claim' AND attname = 'search_config'"
-        )
-        row = cursor.fetchone()
-    if row is None or not row[0]:
-        configs = None
-    else:
-        languages = Article.objects.order_by().values_list("language", flat=True).distinct()
-        found = {*row[0], FALLBACK_SEARCH_CONFIG}
-        found.update(search_config_for(language) for language in languages)
-        configs = sorted(found)
-    _search_configs = (time.monotonic() + SEARCH_CONFIGS_SECONDS, configs)
-    return configs
 
 
 def _add_from_form(claim: Claim, inline_form, user) -> Evidence:

@@ -225,8 +225,17 @@ class Claim(models.Model):
             ),
         ]
         indexes = [
-            # Claim.objects.contested() / needs_review() and the status filter everywhere.
-            models.Index(fields=["status"], name="claim_status_idx"),
+            # Claim.objects.contested() / needs_review() and the status filter everywhere, and
+            # the claims page's default order within one verdict (?verdict=contested,
+            # ?reviewed=no: status = X ORDER BY reviewed_at DESC NULLS LAST, id DESC) read off
+            # the index from the cursor on. With status alone, "not reviewed yet" sorted
+            # 700,000 claims per page (5 s at a million claims).
+            models.Index(
+                "status",
+                models.F("reviewed_at").desc(nulls_last=True),
+                models.F("id").desc(),
+                name="claim_status_reviewed_idx",
+            ),
             # "Recently reviewed": the front page, the feeds and the claims page's sort all order
             # by reviewed_at DESC NULLS LAST, id DESC (unreviewed last, ties broken by id).
             models.Index(

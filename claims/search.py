@@ -1,6 +1,9 @@
 """Full-text search over claim sentences, on the stored `Claim.search_vector`."""
 
+import time
+
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
 from django.db.models import F, FloatField
 from django.db.models.functions import Cast
 from django.utils.html import escape
@@ -74,17 +77,57 @@ def search_query(term: str, *, configs: list[str] | None = None) -> SearchQuery:
     return query
 
 
-def search_rank(term: str) -> Cast:
+# How long the list of text-search configurations in use is kept between searches.
+SEARCH_CONFIGS_SECONDS = 300
+
+
+_search_configs: tuple[float, list[str] | None] = (0.0, None)
+
+
+def search_configs_in_use() -> list[str] | None:
+    """The text-search configurations claims are stored in, or None for "every one".
+
+    A claim's vector holds its language's stems, so a search is parsed in each configuration
+    in use and OR'd; parsed in all thirty, PostgreSQL misjudges how many claims match and reads
+    the table instead of the index. In use: what PostgreSQL's statistics saw in its sample of
+    claims, plus the languages of the articles (new imports before the next ANALYZE), plus
+    `simple`. Kept a few minutes in the process; None (all of them) while the table has no
+    statistics yet.
+    """
+    global _search_configs
+    from articles.models import Article
+
+    expires, configs = _search_configs
+    if time.monotonic() < expires:
+        return configs
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_vals::text::text[] FROM pg_stats WHERE schemaname = "
+            "current_schema() AND tablename = 'claims_claim' AND attname = 'search_config'"
+        )
+        row = cursor.fetchone()
+    if row is None or not row[0]:
+        configs = None
+    else:
+        languages = Article.objects.order_by().values_list("language", flat=True).distinct()
+        found = {*row[0], FALLBACK_SEARCH_CONFIG}
+        found.update(search_config_for(language) for language in languages)
+        configs = sorted(found)
+    _search_configs = (time.monotonic() + SEARCH_CONFIGS_SECONDS, configs)
+    return configs
+
+
+def search_rank(term: str, *, configs: list[str] | None = None) -> Cast:
     # ts_rank is a float4 that the driver reads back rounded to its shortest decimal form, which
     # then no longer equals the database's value: page links that carry a rank would skip ties.
     # As a float8 it reads back exactly.
-    return Cast(SearchRank(F("search_vector"), search_query(term)), FloatField())
+    return Cast(SearchRank(F("search_vector"), search_query(term, configs=configs)), FloatField())
 
 
-def search_headline(term: str) -> SearchHeadline:
+def search_headline(term: str, *, configs: list[str] | None = None) -> SearchHeadline:
     return SearchHeadline(
         "text",
-        search_query(term),
+        search_query(term, configs=configs),
         config=F("search_config"),
         start_sel=MATCH_START,
         stop_sel=MATCH_END,
