@@ -16,7 +16,11 @@ claims, and history rows as django-simple-history writes them (+ on import, ~ on
 Every COPY names its columns, so a column added later with a default or as nullable does not
 break it. Secondary indexes are dropped for the load and rebuilt from their own definitions
 afterwards (whatever indexes the migrations define then), then the tables are vacuumed and
-analyzed. Triggers stay on, so counters a later migration keeps by trigger stay exact.
+analyzed. Triggers stay on, so counters a later migration keeps by trigger stay exact: claims
+0011_stored_counters' triggers count each COPY chunk of evidence into claims_claim.evidence_count
+and each chunk of claims into claims_articleclaimcounts as the load goes (a corpus migrated
+later gets them from that migration's backfill, claims_counters_rebuild()); the summary checks
+both against the rows.
 
 Idempotent: a database already holding a corpus of the same size and seed is only migrated
 (new migrations apply; their data migrations backfill) and its counts printed. --force rebuilds.
@@ -1018,6 +1022,22 @@ def main() -> None:
             "claims_evidence GROUP BY source_id) counts",
             "most claims in one article": "SELECT MAX(n) FROM (SELECT COUNT(*) n FROM "
             "claims_claim GROUP BY article_id) counts",
+            # The stored counters against the rows: both must be 0.
+            "claims, evidence count off": "SELECT COUNT(*) FROM claims_claim claim LEFT "
+            "JOIN (SELECT claim_id, COUNT(*) n FROM claims_evidence GROUP BY claim_id) counted "
+            "ON counted.claim_id = claim.id WHERE claim.evidence_count <> COALESCE(counted.n, 0)",
+            "articles, claim counts off": "SELECT COUNT(*) FROM (SELECT article_id, "
+            "COUNT(*) total, COUNT(*) FILTER (WHERE status = 'contested') contested, "
+            "COUNT(*) FILTER (WHERE evidence_count > 0) evidenced, "
+            "COUNT(*) FILTER (WHERE withdrawn_at IS NOT NULL) withdrawn "
+            "FROM claims_claim GROUP BY article_id) counted FULL JOIN claims_articleclaimcounts "
+            "stored USING (article_id) WHERE (counted.total, counted.contested, counted.evidenced, "
+            "counted.withdrawn) IS DISTINCT FROM (stored.claims_unreviewed + "
+            "stored.claims_supported + stored.claims_contested + stored.claims_false + "
+            "stored.claims_unverifiable + stored.claims_not_a_claim, stored.claims_contested, "
+            "stored.evidenced_unreviewed + stored.evidenced_supported + "
+            "stored.evidenced_contested + stored.evidenced_false + stored.evidenced_unverifiable "
+            "+ stored.evidenced_not_a_claim, stored.withdrawn)",
         }.items():
             cursor.execute(sql)
             summary[label] = cursor.fetchone()[0]

@@ -5,7 +5,9 @@
         .venv/bin/python bench/pages.py [--rounds 5] [--deep 50] [--only claims]
 
 For each page, in-process through Django's test client with DEBUG off: HTTP status, number of
-queries, the median total time of --rounds requests, the median of the time spent in SQL
+queries, the median total time of --rounds requests, the median of the time spent in SQL, the median
+CPU time of the Python process (view, ORM and templates; unlike wall time, not inflated by the
+other jobs of a shared machine)
 (Django's own per-query timing: execute plus fetching the rows of ordinary cursors; streamed
 exports fetch through server-side cursors, whose fetches are not timed, so their SQL share is
 understated), total / SQL, the response size, and the scan types of the plans of its three
@@ -65,6 +67,9 @@ class Measurement:
     queries: int
     total_ms: float
     sql_ms: float
+    # CPU time of this process (Python: view, ORM, templates) per request: on a shared
+    # machine wall time grows with the other jobs' load, this does not.
+    cpu_ms: float
     size: int
     plans: str
     seq_scan: bool
@@ -101,13 +106,15 @@ def read(response) -> bytes:
 
 
 def measure(client: Client, url: str, rounds: int) -> Measurement:
-    totals, sql_totals = [], []
+    totals, sql_totals, cpu_totals = [], [], []
     for _ in range(rounds):
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
+            cpu_started = time.process_time()
             response = client.get(url)
             body = read(response)
             totals.append((time.perf_counter() - started) * 1000)
+            cpu_totals.append((time.process_time() - cpu_started) * 1000)
         sql_totals.append(sum(float(query["time"]) for query in captured) * 1000)
     slowest = sorted(captured.captured_queries, key=lambda q: float(q["time"]), reverse=True)[:3]
     described, seq_scan = [], False
@@ -128,6 +135,7 @@ def measure(client: Client, url: str, rounds: int) -> Measurement:
         queries=len(captured),
         total_ms=statistics.median(totals),
         sql_ms=statistics.median(sql_totals),
+        cpu_ms=statistics.median(cpu_totals),
         size=len(body),
         plans=" | ".join(described),
         seq_scan=seq_scan,
@@ -297,7 +305,8 @@ def main() -> None:
         f"pages found in {time.perf_counter() - started:.0f} s\n"
     )
     header = (
-        f"{'page':<38} {'status':>6} {'queries':>7} {'ms':>9} {'SQL ms':>9} {'ratio':>6} "
+        f"{'page':<38} {'status':>6} {'queries':>7} {'ms':>9} {'SQL ms':>9} {'py CPU':>7} "
+        f"{'ratio':>6} "
         f"{'KB':>8}  {'targets':<18} plans of the slowest queries"
     )
     print(header)
@@ -318,7 +327,8 @@ def main() -> None:
         summary["ok"] += missed == "ok"
         print(
             f"{name:<38} {measurement.status:>6} {measurement.queries:>7} "
-            f"{measurement.total_ms:>9.1f} {measurement.sql_ms:>9.1f} {ratio:>6.2f} "
+            f"{measurement.total_ms:>9.1f} {measurement.sql_ms:>9.1f} {measurement.cpu_ms:>7.1f} "
+            f"{ratio:>6.2f} "
             f"{measurement.size / 1024:>8.1f}  {missed:<18} {measurement.plans}",
             flush=True,
         )

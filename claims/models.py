@@ -391,8 +391,12 @@ class Evidence(models.Model):
             ),
         ]
         indexes = [
-            # Source pages: which claims cite, support or contradict this source.
-            models.Index(fields=["source", "stance"], name="evidence_source_stance_idx"),
+            # Source pages: which claims cite, support or contradict this source; the claims
+            # page's ?source= filter. The claim id included, so the source's claims are read
+            # off the index alone (4,500 rows of a much-cited source: no heap visit each).
+            models.Index(
+                fields=["source", "stance"], include=["claim"], name="evidence_source_stance_idx"
+            ),
         ]
 
     def __str__(self) -> str:

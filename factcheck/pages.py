@@ -44,8 +44,21 @@ def list_canonical_url(request: HttpRequest, path: str, page: Page) -> str:
 
 
 def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
+    """One page of `queryset`, in two steps: the page's ids, then its rows.
+
+    OFFSET makes Postgres produce every row before the page, and it computes each skipped
+    row's whole SELECT list (joins, correlated counts) before throwing it away: the last page
+    of 150,000 sources took 18 s. Paging over the ids alone walks the order's index and only
+    the page's 25 rows are then loaded with everything they show. The count is of the ids
+    too, so it never computes a row's counts either."""
     # get_page turns a page number a reader mistyped ("abc", "-1", "99999") into a real page.
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queryset.values_list("pk", flat=True), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    # The page's ids stay a subquery (… WHERE id IN (SELECT id … LIMIT 25 OFFSET n)): one
+    # query, ordered as the list is.
+    page.object_list = list(queryset.filter(pk__in=page.object_list))
+    return page
 
 
 def render_filtered_list(

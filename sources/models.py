@@ -99,6 +99,9 @@ class Source(models.Model):
             models.UniqueConstraint(fields=["fingerprint"], name="source_unique_fingerprint"),
         ]
         indexes = [
+            # The sources list's order (title, id): page 6,000 walks it instead of sorting
+            # 150,000 sources.
+            models.Index(fields=["title", "id"], name="source_title_idx"),
             # Cross-article linking: find sources whose title matches an imported article's.
             models.Index(fields=["linked_article"], name="source_linked_article_idx"),
         ]
