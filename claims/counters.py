@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 
 from articles.models import Article
 from claims.models import COUNTED_STATUSES, ArticleClaimCounts
+from sources.models import Outlet
 
 # Past this many matches a list says "more than 1,000" instead of counting them all: counting
 # the 104,000 claims a common word matches reads each of them (1.2 s at a million claims);
@@ -44,6 +45,7 @@ def counted_verdicts(
     statuses: Iterable[str] | None = None,
     evidence: str = "",
     article: Article | None = None,
+    outlet: Outlet | None = None,
     published_from: datetime.date | None = None,
     published_to: datetime.date | None = None,
 ) -> VerdictCounts:
@@ -51,13 +53,16 @@ def counted_verdicts(
 
     `statuses`: only these verdicts (the others count 0); `evidence`: "yes" (with evidence),
     "no" (without) or "" (either); `article`, `published_from`/`published_to`: the claims of
-    that article, of articles published in that range."""
+    that article, in articles the outlet published (as the article says), of articles
+    published in that range."""
     wanted = list(COUNTED_STATUSES if statuses is None else statuses)
     rows: QuerySet = ArticleClaimCounts.objects.exclude(
         article_id__in=Article.objects.unpublished().values("pk")
     )
     if article is not None:
         rows = rows.filter(article=article)
+    if outlet is not None:
+        rows = rows.filter(article__outlet=outlet)
     if published_from is not None:
         rows = rows.filter(article__published_on__gte=published_from)
     if published_to is not None:

@@ -8,7 +8,13 @@ from claims import counters
 from claims.models import Claim
 from tests.claims.factories_public import ReviewedClaimFactory
 from tests.claims.test_public_claim_list import get_page, listed_sentences
-from tests.factories import ArticleFactory, ClaimFactory, EvidenceFactory
+from tests.factories import (
+    ArticleFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    OutletFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +92,27 @@ def test_the_front_page_counts_come_from_the_counters(public_client):
     page = public_client.get("/").content.decode()
 
     assert "All 4 claims by verdict, 3 reviewed." in page
+
+
+def test_an_outlet_with_more_claims_than_the_cap_is_not_scanned_to_say_so(
+    public_client, small_cap, django_assert_max_num_queries
+):
+    outlet = OutletFactory(name="Big Outlet")
+    ReviewedClaimFactory.create_batch(4, article=ArticleFactory(outlet=outlet))
+    ReviewedClaimFactory.create_batch(2)
+
+    page = get_page(public_client, "?outlet=big-outlet", every_sentence=False)
+
+    assert '<h2 id="results-heading">More than 3 reviewed claims' in page
+    assert len(listed_sentences(page)) == 4
+
+
+def test_an_outlet_within_the_cap_is_counted_exactly(public_client, small_cap):
+    outlet = OutletFactory(name="Small Outlet")
+    ReviewedClaimFactory.create_batch(2, article=ArticleFactory(outlet=outlet))
+    cites = ReviewedClaimFactory()
+    EvidenceFactory(claim=cites, source=SourceFactory(outlet=outlet))
+
+    page = get_page(public_client, "?outlet=small-outlet", every_sentence=False)
+
+    assert '<h2 id="results-heading">3 reviewed claims' in page
