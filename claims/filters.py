@@ -221,6 +221,22 @@ class ClaimFilter(django_filters.FilterSet):
         self.errors  # noqa: B018 - cleaned_data exists only once the form has validated
         return self.form.cleaned_data.get(name)
 
+    @property
+    def statuses(self) -> set[str]:
+        """The verdicts the verdict, contested and scope filters leave."""
+        self.errors  # noqa: B018
+        data = self.form.cleaned_data
+        statuses = set(COUNTED_STATUSES)
+        if data.get("verdict"):
+            statuses &= set(data["verdict"])
+        if data.get("contested"):
+            statuses &= {Claim.Status.CONTESTED}
+        if self.scope == "yes":
+            statuses.discard(Claim.Status.UNREVIEWED)
+        elif self.scope == "no":
+            statuses &= {Claim.Status.UNREVIEWED}
+        return statuses
+
     def verdict_counts(self) -> VerdictCounts:
         """The matching claims per verdict: exact off the stored counters when every filter in
         use is one they answer (the readers' page only: they count published articles' claims),
@@ -234,15 +250,7 @@ class ClaimFilter(django_filters.FilterSet):
         uncounted = in_use - COUNTED_FILTERS - ({"outlet"} if self.big_outlet else set())
         if not self.for_readers or uncounted:
             return bounded_verdict_counts(qs)
-        statuses = set(COUNTED_STATUSES)
-        if data.get("verdict"):
-            statuses &= set(data["verdict"])
-        if data.get("contested"):
-            statuses &= {Claim.Status.CONTESTED}
-        if self.scope == "yes":
-            statuses.discard(Claim.Status.UNREVIEWED)
-        elif self.scope == "no":
-            statuses &= {Claim.Status.UNREVIEWED}
+        statuses = self.statuses
         counts = counted_verdicts(
             statuses=statuses,
             evidence=data.get("evidence") or "",
