@@ -166,7 +166,12 @@ class ClaimFilter(django_filters.FilterSet):
         if value == "yes":
             return queryset.reviewed()
         if value == "no":
-            return queryset.needs_review()
+            # A range, not "= 'unreviewed'": with an equality Postgres treats the status as
+            # settled and drops it from the order, and then prefers claim_reviewed_at_idx,
+            # whose unreviewed claims all come after the reviewed ones (see pagination's
+            # "unreviewed" order).
+            unreviewed = Claim.Status.UNREVIEWED
+            return queryset.filter(status__gte=unreviewed, status__lte=unreviewed)
         return queryset
 
     def filter_evidence(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -56,6 +56,13 @@ def parse_float(value: object) -> float:
     return float(value)
 
 
+def parse_status(value: object) -> str:
+    # A verdict's value, as in "not_a_claim"; the filter pins which one.
+    if not isinstance(value, str) or len(value) > 20 or not value.replace("_", "").isalpha():
+        raise InvalidCursor("not a verdict")
+    return value
+
+
 def parse_date(value: object) -> datetime.date:
     if not isinstance(value, str):
         raise InvalidCursor("not a date")
@@ -99,6 +106,15 @@ ORDERS: dict[str, tuple[SortKey, ...]] = {
     "rank": (
         SortKey("rank", True, parse_float),
         SortKey("id", False, parse_int),
+    ),
+    # "reviewed" for the sentences not reviewed yet (?reviewed=no): the same rows in the same
+    # order, the status stated first so that only claim_status_reviewed_idx gives the order.
+    # Left to choose, Postgres walked claim_reviewed_at_idx past all 300,000 reviewed claims to
+    # reach the first unreviewed one (3.9 s at a million claims).
+    "unreviewed": (
+        SortKey("status", False, parse_status),
+        SortKey("reviewed_at", True, parse_datetime, nullable=True),
+        SortKey("id", True, parse_int),
     ),
 }
 

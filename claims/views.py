@@ -193,6 +193,9 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             marker_labels=marker_labels(),
         )
     )
+    label = ORDER_LABELS[order]
+    if order == DEFAULT_SORT and filterset.scope == "no":
+        order = "unreviewed"
     if order == "rank":
         page_claims = page_claims.annotate(
             rank=search_rank(search_term, configs=filterset.search_configs)
@@ -247,7 +250,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             "rank_skipped": rank_skipped,
             "chart_caption": f"The {claims_count(total)} matching, by verdict.",
             "scope": scope,
-            "order_label": ORDER_LABELS[order],
+            "order_label": label,
             "search_term": search_term,
             "cursor_error": cursor_error,
             "is_first_page": not (request.GET.get("after") or request.GET.get("before"))

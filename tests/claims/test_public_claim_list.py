@@ -3,6 +3,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
 from claims.models import Claim
@@ -638,3 +639,27 @@ def test_filters_in_use_are_listed_above_the_results_while_folded(public_client)
 
 def test_an_unbalanced_highlight_sentinel_from_the_data_is_dropped_not_turned_into_a_tag():
     assert render_headline("a \ue000<b> \ue000budget\ue001") == "a &lt;b&gt; budget"
+
+
+def test_the_sentences_not_reviewed_yet_page_through_in_review_order(public_client):
+    now = timezone.now()
+    for number in range(40):
+        ClaimFactory(
+            text=f"Sentence {number}",
+            status=Claim.Status.UNREVIEWED if number % 4 else Claim.Status.SUPPORTED,
+            reason="" if number % 4 else "Checked.",
+            # A reset verdict keeps its reviewer's time; most were never reviewed.
+            reviewed_at=now - datetime.timedelta(hours=number % 3)
+            if number % 4 == 0 or number % 5 == 0
+            else None,
+        )
+    expected = list(
+        Claim.objects.needs_review()
+        .order_by(F("reviewed_at").desc(nulls_last=True), F("id").desc())
+        .values_list("text", flat=True)
+    )
+
+    pages = walk_pages(public_client, "?reviewed=no")
+
+    assert [len(page) for page in pages] == [25, 5]
+    assert [sentence for page in pages for sentence in page] == expected
