@@ -1,17 +1,18 @@
 """An article body turned into HTML: claims marked by their verdict, citation markers linked.
 
 The body comes from files anyone could have written, and this is the one place where it becomes
-markup, so every piece of body text passes through `escape` and every tag is built with
-`format_html`. Nothing here touches the database: the view hands in plain spans.
+markup, so every piece of body text, and every value put in a tag, passes through
+`escape_html`. Nothing here touches the database: the view hands in plain spans.
 """
 
-from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
+from html import escape as escape_html
 from itertools import pairwise
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 PARAGRAPH_SEPARATOR = "\n\n"
@@ -36,8 +37,7 @@ class CitationSpan:
     reference_text: str = ""
 
 
-@dataclass(frozen=True)
-class _Piece:
+class _Piece(NamedTuple):
     start: int
     end: int
     claim_index: int | None
@@ -76,41 +76,60 @@ def _without_overlaps[Span: (ClaimSpan, CitationSpan)](
     return kept
 
 
-def _covering(starts: Sequence[int], ends: Sequence[int], offset: int) -> int | None:
-    index = bisect_right(starts, offset) - 1
-    if index >= 0 and ends[index] > offset:
-        return index
-    return None
+class _SpanIndex:
+    """Kept spans (in body order, none overlapping) with their offsets as sorted lists, so the
+    spans touching a paragraph and the span covering an offset are found by bisection.
+
+    Since the spans do not overlap, their ends are as sorted as their starts."""
+
+    def __init__(self, kept: list[tuple[int, int, object]]) -> None:
+        self.starts = [start for start, _end, _span in kept]
+        self.ends = [end for _start, end, _span in kept]
+
+    def touching(self, paragraph_start: int, paragraph_end: int) -> range:
+        """Indexes of the spans that overlap [paragraph_start, paragraph_end)."""
+        first = bisect_right(self.ends, paragraph_start)
+        past_last = bisect_left(self.starts, paragraph_end, lo=first)
+        return range(first, max(first, past_last))
+
+    def covering(self, offset: int, among: range) -> int | None:
+        """The index of the span (one of `among`) that contains `offset`, if any."""
+        index = bisect_right(self.starts, offset, lo=among.start, hi=among.stop) - 1
+        if index >= among.start and self.ends[index] > offset:
+            return index
+        return None
 
 
 def _paragraph_pieces(
-    bounds: tuple[int, int],
-    claims: list[tuple[int, int, ClaimSpan]],
-    citations: list[tuple[int, int, CitationSpan]],
+    bounds: tuple[int, int], claims: _SpanIndex, citations: _SpanIndex
 ) -> list[_Piece]:
     """Cut a paragraph wherever a claim or a citation starts or ends.
 
     Each piece then lies inside at most one claim and at most one citation, so the tags can be
     written strictly nested: claim outside, citation inside. A marker that straddles the end of
     a sentence becomes two links to the same reference instead of crossing tags.
+
+    Only the spans touching the paragraph are looked at, found by bisection: the work is in
+    proportion to the paragraph's own spans, so a whole body renders in linear time (looking at
+    every span for every paragraph made a 50,000-paragraph article take hours).
     """
     paragraph_start, paragraph_end = bounds
+    claims_here = claims.touching(paragraph_start, paragraph_end)
+    citations_here = citations.touching(paragraph_start, paragraph_end)
     cuts = {paragraph_start, paragraph_end}
-    for start, end, _span in (*claims, *citations):
-        cuts.update(offset for offset in (start, end) if paragraph_start < offset < paragraph_end)
-    ordered_cuts = sorted(cuts)
-    claim_starts = [start for start, _end, _span in claims]
-    claim_ends = [end for _start, end, _span in claims]
-    citation_starts = [start for start, _end, _span in citations]
-    citation_ends = [end for _start, end, _span in citations]
+    for index_of_spans, indexes in ((claims, claims_here), (citations, citations_here)):
+        for index in indexes:
+            for offset in (index_of_spans.starts[index], index_of_spans.ends[index]):
+                if paragraph_start < offset < paragraph_end:
+                    cuts.add(offset)
     return [
         _Piece(
             start=piece_start,
             end=piece_end,
-            claim_index=_covering(claim_starts, claim_ends, piece_start),
-            citation_index=_covering(citation_starts, citation_ends, piece_start),
+            claim_index=claims.covering(piece_start, claims_here),
+            citation_index=citations.covering(piece_start, citations_here),
         )
-        for piece_start, piece_end in pairwise(ordered_cuts)
+        for piece_start, piece_end in pairwise(sorted(cuts))
     ]
 
 
@@ -122,45 +141,44 @@ def _claim_class(claim: ClaimSpan) -> str:
     return f"claim-mark verdict-{claim.status}"
 
 
-def _claim_opening_tag(claim: ClaimSpan, *, with_id: bool) -> SafeString:
+# Tags are written with f-strings around `escape_html` (the standard library's html.escape,
+# quotes included, which is what Django's escape calls) rather than format_html: the same
+# output, without the lazy-string wrapper that made escaping three quarters of the time of a
+# long article.
+
+
+def _claim_opening_tag(claim: ClaimSpan, *, with_id: bool) -> str:
     if with_id:
-        return format_html('<span class="{}" id="claim-{}">', _claim_class(claim), claim.identifier)
-    return format_html('<span class="{}">', _claim_class(claim))
+        return f'<span class="{escape_html(_claim_class(claim))}" id="claim-{claim.identifier:d}">'
+    return f'<span class="{escape_html(_claim_class(claim))}">'
 
 
-def _claim_label(claim: ClaimSpan) -> SafeString:
+def _claim_label(claim: ClaimSpan) -> str:
     """The link to the claim's page, carrying the verdict as words so colour is never alone."""
+    url = escape_html(claim.url)
     if claim.status == UNREVIEWED:
         # A reviewed verdict earns a visible word; an unreviewed sentence only a quiet mark, or
         # every sentence of a fresh article would shout "Unreviewed".
-        return format_html(
-            '<a class="verdict-label verdict-label-unreviewed" href="{}" '
+        return (
+            f'<a class="verdict-label verdict-label-unreviewed" href="{url}" '
             'title="Not reviewed yet: open the page of this sentence">'
             '<span aria-hidden="true">○</span>'
-            '<span class="visually-hidden">(not reviewed yet)</span></a>',
-            claim.url,
+            '<span class="visually-hidden">(not reviewed yet)</span></a>'
         )
-    return format_html(
-        '<a class="verdict-label" href="{}" title="Verdict: {}. Read why.">'
-        '<span class="visually-hidden">(verdict: </span>{}'
-        '<span class="visually-hidden">)</span></a>',
-        claim.url,
-        claim.status_label,
-        claim.status_label,
+    label = escape_html(claim.status_label)
+    return (
+        f'<a class="verdict-label" href="{url}" title="Verdict: {label}. Read why.">'
+        f'<span class="visually-hidden">(verdict: </span>{label}'
+        '<span class="visually-hidden">)</span></a>'
     )
 
 
-def _citation_link(text: str, citation: CitationSpan) -> SafeString:
+def _citation_link(text: str, citation: CitationSpan) -> str:
+    position = int(citation.reference_position)
     if citation.reference_text:
-        return format_html(
-            '<a class="citation" href="#ref-{}" title="{}">{}</a>',
-            citation.reference_position,
-            citation.reference_text[:300],
-            text,
-        )
-    return format_html(
-        '<a class="citation" href="#ref-{}">{}</a>', citation.reference_position, text
-    )
+        title = escape_html(citation.reference_text[:300])
+        return f'<a class="citation" href="#ref-{position}" title="{title}">{escape_html(text)}</a>'
+    return f'<a class="citation" href="#ref-{position}">{escape_html(text)}</a>'
 
 
 def render_body(
@@ -169,8 +187,9 @@ def render_body(
     """The body as a list of paragraphs of safe HTML, one per `<p>` the template writes."""
     kept_claims = _without_overlaps(claims, len(body))
     kept_citations = _without_overlaps(citations, len(body))
+    claim_index, citation_index = _SpanIndex(kept_claims), _SpanIndex(kept_citations)
     paragraphs = [
-        _paragraph_pieces(bounds, kept_claims, kept_citations) for bounds in paragraph_bounds(body)
+        _paragraph_pieces(bounds, claim_index, citation_index) for bounds in paragraph_bounds(body)
     ]
     # A sentence split across paragraphs (a bad offset) gets its label on its last piece only.
     last_piece_of_claim: dict[int, tuple[int, int]] = {}
@@ -199,7 +218,7 @@ def render_body(
                 open_claim = piece.claim_index
             text = body[piece.start : piece.end]
             if piece.citation_index is None:
-                parts.append(escape(text))
+                parts.append(escape_html(text))
             else:
                 parts.append(_citation_link(text, kept_citations[piece.citation_index][2]))
             if piece.claim_index is not None and last_piece_of_claim[piece.claim_index] == (
@@ -209,7 +228,7 @@ def render_body(
                 parts.append(_claim_label(kept_claims[piece.claim_index][2]))
         if open_claim is not None:
             parts.append("</span>")
-        # Every part is either escaped text or built by format_html above.
+        # Every part is either escaped text or a tag built above from escaped values.
         rendered.append(mark_safe("".join(parts)))
     return rendered
 

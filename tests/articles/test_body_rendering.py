@@ -1,4 +1,5 @@
 import re
+import time
 from html.parser import HTMLParser
 
 from articles.rendering import (
@@ -229,3 +230,60 @@ def test_only_web_addresses_become_links() -> None:
     assert safe_external_url("data:text/html,<script>") == ""
     assert safe_external_url("//example.org") == ""
     assert safe_external_url("") == ""
+
+
+def long_article(paragraph_count: int) -> tuple[str, list[ClaimSpan], list[CitationSpan]]:
+    """A body of `paragraph_count` paragraphs of two sentences, each paragraph citing once."""
+    paragraphs, claims, citations = [], [], []
+    offset = 0
+    for number in range(paragraph_count):
+        first = f"Sentence {number} says a thing [1]."
+        second = f"Then <another> {number} follows."
+        text = f"{first} {second}"
+        marker_start = offset + first.index("[1]")
+        claims.append(claim(offset, offset + len(first), identifier=2 * number + 1))
+        claims.append(
+            claim(offset + len(first) + 1, offset + len(text), "unreviewed", 2 * number + 2)
+        )
+        citations.append(CitationSpan(marker_start, marker_start + 3, 0, "A reference"))
+        paragraphs.append(text)
+        offset += len(text) + 2
+    return "\n\n".join(paragraphs), claims, citations
+
+
+def cpu_seconds_to_render(paragraph_count: int) -> float:
+    """The least CPU time of three renders: CPU time of this process, not wall time, so other
+    work on a loaded machine does not count, and the least of three to drop a bad moment."""
+    body, claims, citations = long_article(paragraph_count)
+    timings = []
+    for _ in range(3):
+        started = time.process_time()
+        render_body(body, claims=claims, citations=citations)
+        timings.append(time.process_time() - started)
+    return min(timings)
+
+
+def test_a_50000_paragraph_article_renders_completely_and_correctly() -> None:
+    body, claims, citations = long_article(50_000)
+
+    paragraphs = render_body(body, claims=claims, citations=citations)
+
+    assert len(paragraphs) == 50_000
+    last = parse(str(paragraphs[-1]))
+    assert last.text.startswith("Sentence 49999 says a thing [1].")
+    assert "Then <another> 49999 follows." in last.text
+    assert ("span", {"class": "claim-mark verdict-supported", "id": "claim-99999"}) in (
+        last.elements
+    )
+    assert ("a", {"class": "citation", "href": "#ref-0", "title": "A reference"}) in (
+        last.elements
+    )
+
+
+def test_rendering_time_grows_linearly_with_the_number_of_paragraphs() -> None:
+    # Eight times the paragraphs (and spans): linear work takes about 8 times as long, the
+    # quadratic walk of every span for every paragraph 64 times. 24 leaves room for noise.
+    small = cpu_seconds_to_render(1_000)
+    large = cpu_seconds_to_render(8_000)
+
+    assert large / max(small, 1e-6) < 24, f"{small=:.3f} s, {large=:.3f} s"
