@@ -45,7 +45,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
-    "django.contrib.sitemaps",
     "django.contrib.syndication",
     "django_filters",
     "simple_history",

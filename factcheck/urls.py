@@ -1,13 +1,16 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from factcheck import views
-from factcheck.sitemaps import SITEMAPS
+from factcheck import sitemaps, views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
+    path(
+        "sitemap-<slug:section>-<int:number>.xml",
+        sitemaps.sitemap_section,
+        name="sitemap_section",
+    ),
     # Browsers and feed readers ask for /favicon.ico whatever the page links to.
     path("favicon.ico", views.favicon, name="favicon"),
     path("suggest/<slug:kind>/", views.suggest, name="suggest"),
