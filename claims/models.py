@@ -391,11 +391,14 @@ class Evidence(models.Model):
             ),
         ]
         indexes = [
-            # Source pages: which claims cite, support or contradict this source; the claims
-            # page's ?source= filter. The claim id included, so the source's claims are read
-            # off the index alone (4,500 rows of a much-cited source: no heap visit each).
+            # Source pages: the newest claims of each stance off the index (source, stance, id
+            # DESC, stopping at the cap), and each stance's count index-only; the claims page's
+            # ?source= filter. The claim id included, so the source's claims are read off the
+            # index alone (4,500 rows of a much-cited source: no heap visit each).
             models.Index(
-                fields=["source", "stance"], include=["claim"], name="evidence_source_stance_idx"
+                fields=["source", "stance", "id"],
+                include=["claim"],
+                name="evidence_source_stance_idx",
             ),
         ]
 

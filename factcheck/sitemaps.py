@@ -12,7 +12,6 @@ a claim is listed once it is reviewed (an unreviewed sentence is a bare quotatio
 checks it: not worth indexing).
 """
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape as escape_xml
@@ -26,6 +25,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from claims.models import Claim
+from factcheck.addresses import PLAIN_KEY, AddressPattern
 from factcheck.pages import absolute_url
 from sources.models import Outlet, Source
 
@@ -35,10 +35,6 @@ URLS_PER_PAGE = 50_000
 MAX_PAGES = 50_000
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 SITEMAP_NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
-# Stands for an object's key in reverse(), to learn an address pattern once, not once per row.
-KEY_PLACEHOLDER = "sitemap-key-placeholder"
-PK_PLACEHOLDER = 1_234_567_890
-PLAIN_KEY = re.compile(r"[-\w]+", re.ASCII)
 
 # The public pages that are not one object's: the lists, and the publication's own pages.
 PUBLIC_LISTS = [
@@ -64,12 +60,8 @@ class Section:
     url_keyword: str
     lastmod_field: str | None = None
 
-    def address_pattern(self) -> tuple[str, str]:
-        """The path before and after the key, from one reverse()."""
-        placeholder = PK_PLACEHOLDER if self.key_field == "pk" else KEY_PLACEHOLDER
-        path = reverse(self.view_name, kwargs={self.url_keyword: placeholder})
-        before, _placeholder, after = path.rpartition(str(placeholder))
-        return before, after
+    def address_pattern(self) -> AddressPattern:
+        return AddressPattern(self.view_name, self.url_keyword, numeric=self.key_field == "pk")
 
     def page_rows(self, number: int) -> QuerySet:
         return self.rows().filter(
@@ -196,8 +188,8 @@ def sitemap_section(request: HttpRequest, section: str, number: int) -> HttpResp
         ]
     elif section in SECTIONS and 1 <= number <= MAX_PAGES:
         described = SECTIONS[section]
-        before, after = described.address_pattern()
-        before, after = escape_xml(site + before), escape_xml(after)
+        pattern = described.address_pattern()
+        before, after = escape_xml(site + pattern.before), escape_xml(pattern.after)
         rows = described.page_rows(number).order_by("pk")
         if described.lastmod_field:
             entries = [

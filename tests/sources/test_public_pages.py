@@ -20,9 +20,9 @@ from tests.pages import page_text, row_titles, url_with_query
 pytestmark = pytest.mark.django_db
 
 SOURCE_LIST_QUERIES = 2  # count, page of rows
-# Source with outlet and linked article; evidence with claims, articles and marker labels,
-# capped per stance with each stance's total; the articles listing it.
-SOURCE_DETAIL_QUERIES = 3
+# Source with outlet and linked article; the newest evidence of each stance with claims,
+# articles and marker labels; each stance's total; the articles listing it.
+SOURCE_DETAIL_QUERIES = 4
 # Outlet; its verdict record (one GROUP BY); the latest claims citing it; its articles; its
 # works cited; the coverage of its articles.
 OUTLET_DETAIL_QUERIES = 6
