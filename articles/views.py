@@ -1,17 +1,19 @@
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, JSONObject
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from articles.filters import ArticleFilter
-from articles.models import Article
+from articles.models import Article, Contributor, Reference
 from articles.rendering import (
     CitationSpan,
     ClaimSpan,
@@ -19,9 +21,10 @@ from articles.rendering import (
     render_body,
     safe_external_url,
 )
-from claims.coverage import claims_coverage
-from claims.models import COUNTED_STATUSES, Claim
+from claims.coverage import coverage_of_rows
+from claims.models import COUNTED_STATUSES, Claim, Evidence
 from claims.views import CHART_ORDER
+from factcheck.addresses import claim_addresses
 from factcheck.pages import absolute_url, render_filtered_list
 from sources.models import Source
 
@@ -84,9 +87,36 @@ class VerdictCount:
     count: int
 
 
+# The summary lists this many contested or false sentences, and the page this many of the
+# articles citing it; the claims page filtered by the article holds them all.
+DISPUTED_SHOWN = 20
+CITING_ARTICLES_SHOWN = 20
+STATUS_LABELS = dict(Claim.Status.choices)
+
+
+@dataclass
+class ArticleSentence:
+    """What the page shows of one of its claims: loaded as plain values (no model instance
+    per sentence), its address built without a reverse() each."""
+
+    pk: int
+    text: str
+    start: int
+    end: int
+    status: str
+    reason: str
+    checkworthy: bool | None
+    cited: bool
+    url: str
+    marker_labels: list[str] = field(default_factory=list)
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # With what other articles' reference lists say it is, for a file that names no publisher,
-    # date or address: their outlet, date and link.
+    # date or address: their outlet, date and link. The byline comes in the same query.
     cited_as = cited_as_outlet().order_by("published_on", "pk")
     article = get_object_or_404(
         with_cited_outlet(Article.objects.published().with_outlet().defer("metadata")).annotate(
@@ -99,15 +129,27 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 .order_by("pk")
                 .values("url")[:1]
             ),
+            byline=ArraySubquery(
+                Contributor.objects.filter(article=OuterRef("pk"))
+                .order_by("position")
+                .values(json=JSONObject(name="name", role="role", role_label="role_label"))
+            ),
         ),
         slug=slug,
     )
-    contributors = list(article.contributors.order_by("position"))
-    claims = list(
-        article.claims.current()
-        .only("id", "text", "start", "end", "status", "reason")
+    contributors = [
+        Contributor(name=entry["name"], role=entry["role"], role_label=entry["role_label"])
+        for entry in article.byline
+    ]
+    claim_address = claim_addresses()
+    cited = Exists(Evidence.objects.filter(claim=OuterRef("pk"), stance=Evidence.Stance.CITED))
+    claims = [
+        ArticleSentence(*row, url=claim_address(row[0]))
+        for row in article.claims.current()
+        .annotate(cited=cited)
         .order_by("ordinal")
-    )
+        .values_list("pk", "text", "start", "end", "status", "reason", "checkworthy", "cited")
+    ]
     references = list(
         article.references.select_related("source__outlet", "source__linked_article")
         .defer(
@@ -122,9 +164,10 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     citing_articles = list(
         articles_newest_first()
-        .filter(references__source__linked_article=article)
-        .exclude(pk=article.pk)
-        .distinct()
+        .filter(
+            Exists(Reference.objects.filter(article=OuterRef("pk"), source__linked_article=article))
+        )
+        .exclude(pk=article.pk)[: CITING_ARTICLES_SHOWN + 1]
     )
 
     for reference in references:
@@ -136,8 +179,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             start=claim.start,
             end=claim.end,
             status=claim.status,
-            status_label=claim.get_status_display(),
-            url=claim.get_absolute_url(),
+            status_label=STATUS_LABELS.get(claim.status, claim.status),
+            url=claim.url,
         )
         for claim in claims
     ]
@@ -155,9 +198,6 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cited_count = count_sentences_with_citations(claim_spans, citation_spans)
 
     # The summary at the top: verdicts counted, the disputed sentences with their reasons.
-    labels_by_claim = markers_by_claim(claims, citations)
-    for claim in claims:
-        claim.marker_labels = labels_by_claim.get(claim.pk, [])
     statuses = Counter(claim.status for claim in claims)
     verdict_counts = [
         VerdictCount(status, status.label, statuses[status])
@@ -167,7 +207,11 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     disputed = [
         claim for claim in claims if claim.status in (Claim.Status.CONTESTED, Claim.Status.FALSE)
     ]
+    labels_by_claim = markers_by_claim(claims, citations)
+    for claim in disputed[:DISPUTED_SHOWN]:
+        claim.marker_labels = labels_by_claim.get(claim.pk, [])
     article_url = safe_external_url(article.url) or safe_external_url(article.cited_url or "")
+    claims_list = reverse("claims:claim_list")
     return render(
         request,
         "articles/article_detail.html",
@@ -175,21 +219,41 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "article": article,
             "article_url": article_url,
             "contributors": contributors,
-            "paragraphs": render_body(article.body, claims=claim_spans, citations=citation_spans),
+            "body_html": mark_safe(
+                "".join(
+                    f"<p>{paragraph}</p>"
+                    for paragraph in render_body(
+                        article.body, claims=claim_spans, citations=citation_spans
+                    )
+                )
+            ),
             "references": references,
-            "citing_articles": citing_articles,
+            "citing_articles": citing_articles[:CITING_ARTICLES_SHOWN],
+            "more_citing_articles": len(citing_articles) > CITING_ARTICLES_SHOWN,
             "sentence_count": len(claim_spans),
             "reviewed_count": len(claims) - statuses[Claim.Status.UNREVIEWED],
             "verdict_counts": verdict_counts,
-            "disputed": disputed,
+            "disputed": disputed[:DISPUTED_SHOWN],
+            "disputed_total": len(disputed),
+            "disputed_url": f"{claims_list}?"
+            + urlencode(
+                [
+                    ("article", article.slug),
+                    ("verdict", Claim.Status.CONTESTED),
+                    ("verdict", Claim.Status.FALSE),
+                    ("sort", "article"),
+                ]
+            ),
             "cited_sentence_count": cited_count,
             "cited_sentence_percent": round(100 * cited_count / len(claim_spans))
             if claim_spans
             else 0,
-            "claims_url": f"{reverse('claims:claim_list')}?"
+            "claims_url": f"{claims_list}?"
             + urlencode({"article": article.slug, "reviewed": "all", "sort": "article"}),
-            "coverage": claims_coverage(article.claims.current()),
-            "needs_citation_url": f"{reverse('claims:claim_list')}?"
+            "coverage": coverage_of_rows(
+                (claim.status, claim.checkworthy, claim.cited) for claim in claims
+            ),
+            "needs_citation_url": f"{claims_list}?"
             + urlencode({"article": article.slug, "reviewed": "all", "needs_citation": "on"}),
             "canonical_url": absolute_url(request, article.get_absolute_url()),
             "social_title": article.title,
@@ -199,7 +263,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def markers_by_claim(claims: list[Claim], citations: list[tuple]) -> dict[int, list[str]]:
+def markers_by_claim(claims: list, citations: list[tuple]) -> dict[int, list[str]]:
     """The labels of the citation markers inside each claim, from rows already loaded."""
     starts = [claim.start for claim in claims]
     labels: dict[int, list[str]] = {}

@@ -1,5 +1,7 @@
 """Coverage of a set of claims (an article's, an outlet's): how much is sourced and reviewed."""
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -61,4 +63,31 @@ def claims_coverage(claims: QuerySet) -> Coverage:
         checkworthy_cited=counts["worthy_cited_total"],
         reviewed=counts["reviewed_total"],
         verdicts=verdicts,
+    )
+
+
+def coverage_of_rows(rows: Iterable[tuple[str, bool | None, bool]]) -> Coverage:
+    """The same figures from rows a page has loaded anyway, (status, checkworthy, cited) per
+    claim, so the page needs no aggregate query of its own."""
+    sentences = checked = checkworthy = checkworthy_cited = 0
+    by_status: Counter = Counter()
+    for status, worthy, cited in rows:
+        sentences += 1
+        by_status[status] += 1
+        if worthy is not None:
+            checked += 1
+        if worthy:
+            checkworthy += 1
+            checkworthy_cited += bool(cited)
+    return Coverage(
+        sentences=sentences,
+        checked=checked,
+        checkworthy=checkworthy,
+        checkworthy_cited=checkworthy_cited,
+        reviewed=sentences - by_status[Claim.Status.UNREVIEWED],
+        verdicts=[
+            (status.value, status.label, by_status[status])
+            for status in VERDICTS
+            if by_status[status]
+        ],
     )
