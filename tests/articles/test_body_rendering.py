@@ -275,9 +275,7 @@ def test_a_50000_paragraph_article_renders_completely_and_correctly() -> None:
     assert ("span", {"class": "claim-mark verdict-supported", "id": "claim-99999"}) in (
         last.elements
     )
-    assert ("a", {"class": "citation", "href": "#ref-0", "title": "A reference"}) in (
-        last.elements
-    )
+    assert ("a", {"class": "citation", "href": "#ref-0", "title": "A reference"}) in (last.elements)
 
 
 def test_rendering_time_grows_linearly_with_the_number_of_paragraphs() -> None:
