@@ -105,9 +105,15 @@ class HtmlDocument:
     warnings: tuple[ParseWarning, ...]
 
 
+# The text is already decoded (as UTF-8): lxml is given its UTF-8 bytes and told so, which
+# overrides whatever a `<?xml encoding=…?>` declaration or `<meta charset>` in the page claims.
+# (Given a str, lxml refuses any page that starts with an XML declaration, as XHTML does.)
+# A parser per call: lxml parser objects must not be shared between threads.
 def html_document(text: str) -> HtmlDocument:
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(
+            text.encode("utf-8", "replace"), parser=lxml.html.HTMLParser(encoding="utf-8")
+        )
     except (etree.ParserError, ValueError):
         return HtmlDocument((), {}, ())
     warnings: list[ParseWarning] = []
