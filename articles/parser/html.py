@@ -153,7 +153,15 @@ def _is_furniture(element: etree._Element) -> bool:
     if element.get("hidden") is not None or element.get("aria-hidden") == "true":
         return True
     role = (element.get("role") or "").lower()
-    if role in ("navigation", "banner", "contentinfo", "complementary", "search", "dialog"):
+    if role in (
+        "navigation",
+        "banner",
+        "contentinfo",
+        "complementary",
+        "search",
+        "dialog",
+        "doc-backlink",
+    ):
         return True
     words = f"{element.get('class') or ''} {element.get('id') or ''}"
     if tag in ("body", "html", "article", "main"):
@@ -287,6 +295,13 @@ class _BlockWriter:
                 continue
             tag = child.tag.lower()
             if (
+                tag in ("p", "div")
+                and self._kind == "item"
+                and not "".join(self._parts).strip(" 0123456789.")
+            ):
+                # "<li><p>Text</p></li>": the item's first paragraph is the item's own line.
+                self._inline_children(child)
+            elif (
                 tag in ("p", "div", "blockquote", "ul", "ol", "table", "pre")
                 and self._kind != "heading"
             ):

@@ -46,7 +46,7 @@ from articles.parser.references import (
     _parse_reference,
     _split_reference_list,
 )
-from articles.parser.sentences import _split_sentences, detect_language
+from articles.parser.sentences import _split_sentences, detect_language, is_claim_sentence
 from articles.parser.text import _ODD_SPACES, _strip_trailing_junk
 
 # Citation labels are stored in a column of this size; a longer linked text is not a marker.
@@ -116,9 +116,7 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
         warnings=warnings,
     )
     references_by_key = {reference.key: reference for reference in references}
-    numbered_keys = (
-        {entry.number for entry in raw_entries} if style in ("numbered", "unnumbered") else set()
-    )
+    numbered_keys = {entry.number for entry in raw_entries if entry.number}
 
     paragraphs = _build_paragraphs(body_lines, is_markdown)
     language = page_fields.get("language") or _language_from(front) or ""
@@ -131,81 +129,47 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
     links: dict[str, ParsedReference] = {}
     offset = 0
     for paragraph_index, paragraph in enumerate(paragraphs):
-        paragraph_citation_start = len(citations)
         found = _find_citations(paragraph, references_by_key, style)
-        found.extend(_link_citations(paragraph, links))
+        found.extend(_link_citations(paragraph))
         found.sort(key=lambda item: item[0])
-        for start, end, label, key, kind in found:
-            line = paragraph.line_at(start)
-            if kind == "numbered" and key not in numbered_keys:
-                where = "in the reference list" if numbered_keys else "(no reference list found)"
-                warnings.append(
-                    ParseWarning(
-                        f"line {line}: marker {label} has no entry {where};"
-                        " kept as an unresolved citation",
-                        "unresolved marker",
-                    )
-                )
-                key = None
-            elif kind == "footnote" and key not in references_by_key:
-                warnings.append(
-                    ParseWarning(
-                        f"line {line}: footnote marker {label} has no definition;"
-                        " kept as an unresolved citation",
-                        "unresolved marker",
-                    )
-                )
-                key = None
-            elif kind == "unlisted":
-                assert key is not None
-                if key not in unlisted:
-                    # "(Il Post)" names an outlet; "(Smith, 2020)" could be a person or an
-                    # outlet, so it is left to the label rather than guessed.
-                    outlet = None if key.split("|")[1] else label.strip("()").strip() or None
-                    unlisted[key] = ParsedReference(
-                        key=key,
-                        label=label,
-                        raw_text=label,
-                        title="",
-                        outlet=outlet,
-                        authors=(),
-                        published=None,
-                        url=None,
-                        line=None,
-                        in_bibliography=False,
-                    )
-                warnings.append(
-                    ParseWarning(
-                        f"line {line}: citation {label} has no bibliography entry;"
-                        " kept as a source not in the bibliography",
-                        "citation without entry",
-                    )
-                )
-            citations.append(
-                ParsedCitation(
-                    label=label,
-                    reference_key=key,
-                    start=offset + start,
-                    end=offset + end,
-                    line=line,
-                )
-            )
-        # Citations are in text order: those of a sentence are a slice found by bisection.
-        citation_starts = [citation.start for citation in citations[paragraph_citation_start:]]
+        found_starts = [item[0] for item in found]
         for start, end in _split_sentences(paragraph.text, language):
-            first = bisect.bisect_left(citation_starts, offset + start)
-            last = bisect.bisect_left(citation_starts, offset + end)
-            indexes = tuple(
-                range(paragraph_citation_start + first, paragraph_citation_start + last)
-            )
-            sentences.append(
-                ParsedSentence(
-                    paragraph.text[start:end],
-                    offset + start,
-                    offset + end,
-                    paragraph_index,
-                    indexes,
+            first = bisect.bisect_left(found_starts, start)
+            last = bisect.bisect_left(found_starts, end)
+            inside = found[first:last]
+            text = paragraph.text[start:end]
+            if not is_claim_sentence(text):
+                # Navigation, captions, list fragments, "Read more": not claims. A fragment
+                # that carries a citation marker still is, since its author gave it a source;
+                # a link in one is navigation, not a source.
+                inside = [item for item in inside if item[4] != "link"]
+                if not inside:
+                    continue
+            indexes = []
+            for item_start, item_end, label, key, kind in inside:
+                key = _resolve_kind(
+                    kind=kind,
+                    key=key,
+                    label=label,
+                    line=paragraph.line_at(item_start),
+                    numbered_keys=numbered_keys,
+                    references_by_key=references_by_key,
+                    unlisted=unlisted,
+                    links=links,
+                    warnings=warnings,
                 )
+                indexes.append(len(citations))
+                citations.append(
+                    ParsedCitation(
+                        label=label,
+                        reference_key=key,
+                        start=offset + item_start,
+                        end=offset + item_end,
+                        line=paragraph.line_at(item_start),
+                    )
+                )
+            sentences.append(
+                ParsedSentence(text, offset + start, offset + end, paragraph_index, tuple(indexes))
             )
         body_parts.append(paragraph.text)
         offset += len(paragraph.text) + 2
@@ -277,7 +241,7 @@ def _parse_references(
 ) -> list[ParsedReference]:
     references: list[ParsedReference] = []
     for position, entry in enumerate(raw_entries):
-        if style == "author-year" and _AUTHOR_YEAR_ENTRY.match(entry.content):
+        if style == "author-year" and not entry.number and _AUTHOR_YEAR_ENTRY.match(entry.content):
             references.append(_parse_author_year_reference(entry))
         else:
             # An entry that could not be read has no number: it gets a key of its own.
@@ -308,33 +272,94 @@ def _parse_references(
     return unique
 
 
-def _link_citations(
-    paragraph: _Paragraph, links: dict[str, ParsedReference]
-) -> list[tuple[int, int, str, str, str]]:
-    """Inline links ("[the report](https://…)", <a href>) as citations of a Source at that URL."""
+def _link_citations(paragraph: _Paragraph) -> list[tuple[int, int, str, str | None, str]]:
+    """Inline links ("[the report](https://…)", <a href>) in a paragraph, keyed by their URL."""
     found = []
     text = paragraph.text
     for link in paragraph.links:
         label = text[link.start : link.end]
         if not label.strip() or len(label) > _LINK_LABEL_MAX_LENGTH:
             continue
-        reference = links.get(link.url)
+        found.append((link.start, link.end, label, link.url, "link"))
+    return found
+
+
+def _resolve_kind(
+    *,
+    kind: str,
+    key: str | None,
+    label: str,
+    line: int,
+    numbered_keys: set[str],
+    references_by_key: dict[str, ParsedReference],
+    unlisted: dict[str, ParsedReference],
+    links: dict[str, ParsedReference],
+    warnings: list[ParseWarning],
+) -> str | None:
+    """The reference key a found citation points at (None: unresolved), warning as needed."""
+    if kind == "numbered" and key not in numbered_keys:
+        where = "in the reference list" if numbered_keys else "(no reference list found)"
+        warnings.append(
+            ParseWarning(
+                f"line {line}: marker {label} has no entry {where}; kept as an unresolved citation",
+                "unresolved marker",
+            )
+        )
+        return None
+    if kind == "footnote" and key not in references_by_key:
+        warnings.append(
+            ParseWarning(
+                f"line {line}: footnote marker {label} has no definition;"
+                " kept as an unresolved citation",
+                "unresolved marker",
+            )
+        )
+        return None
+    if kind == "link":
+        # A Source at that URL, the same for every link to it (its first text is its label).
+        assert key is not None
+        reference = links.get(key)
         if reference is None:
             reference = ParsedReference(
                 key=f"link:{len(links) + 1}",
                 label=label,
-                raw_text=link.url,
+                raw_text=key,
                 title="",
                 outlet=None,
                 authors=(),
                 published=None,
-                url=link.url,
-                line=paragraph.line_at(link.start),
+                url=key,
+                line=line,
                 in_bibliography=False,
             )
-            links[link.url] = reference
-        found.append((link.start, link.end, label, reference.key, "link"))
-    return found
+            links[key] = reference
+        return reference.key
+    if kind == "unlisted":
+        assert key is not None
+        if key not in unlisted:
+            # "(Il Post)" names an outlet; "(Smith, 2020)" could be a person or an outlet, so
+            # it is left to the label rather than guessed.
+            outlet = None if key.split("|")[1] else label.strip("()").strip() or None
+            unlisted[key] = ParsedReference(
+                key=key,
+                label=label,
+                raw_text=label,
+                title="",
+                outlet=outlet,
+                authors=(),
+                published=None,
+                url=None,
+                line=None,
+                in_bibliography=False,
+            )
+        warnings.append(
+            ParseWarning(
+                f"line {line}: citation {label} has no bibliography entry;"
+                " kept as a source not in the bibliography",
+                "citation without entry",
+            )
+        )
+    return key
 
 
 def _unique_contributors(contributors: list[Contributor]) -> list[Contributor]:

@@ -21,7 +21,7 @@ _NUMBERED_ENTRY = re.compile(
 _FOOTNOTE_DEFINITION = re.compile(r"^\s{0,3}\[\^(?P<name>[^\]\s]+)\]:\s*(?P<content>.*)$")
 # "Watts M. (2023, 25 May). Title. Outlet." — the ")." after the year tells it from prose.
 _AUTHOR_YEAR_ENTRY = re.compile(
-    r"^(?P<authors>[A-Z][^()]{0,150}?)\s*\((?P<year>\d{4})[a-z]?(?:,\s*(?P<date>[^)]*))?\)\.\s*(?P<rest>\S.*)$"
+    r"^(?P<authors>[A-Z][^()]{0,400}?)\s*\((?P<year>\d{4})[a-z]?(?:,\s*(?P<date>[^)]*))?\)\.\s*(?P<rest>\S.*)$"
 )
 # The reference list's heading in the languages articles usually come in; also written as a
 # bold line ("**Note**") or with a colon.
@@ -30,7 +30,7 @@ _REFERENCES_HEADING = re.compile(
     r"(?:references?|sources?(?:\s+and\s+notes)?|bibliography|notes(?:\s+and\s+references)?"
     r"|end\s?notes|footnotes|citations|works\s+cited|literature(?:\s+cited)?"
     r"|fonti|note|bibliografia|riferimenti(?:\s+bibliografici)?"
-    r"|quellen|einzelnachweise|anmerkungen|literatur|fußnoten|belege|quellenangaben"
+    r"|quellen|einzelnachweise|anmerkungen|literatur|fußnoten|belege|quellenangaben|weblinks"
     r"|références|bibliographie|notes\s+et\s+références"
     r"|fuentes|referencias|notas|bibliografía|referências|bronnen|noten)"
     r"[*_]{0,2}\s*:?\s*[*_]{0,2}\s*$",
@@ -94,8 +94,12 @@ def _split_reference_list(
             break
     if heading_index is not None and heading_index > 0:
         region = lines[heading_index + 1 :]
-        numbered = any(_numbered_entry(line) for line in region)
-        if any(_AUTHOR_YEAR_ENTRY.match(line.text) for line in region) and not numbered:
+        numbered_count = sum(1 for line in region if _numbered_entry(line))
+        author_year_count = sum(1 for line in region if _AUTHOR_YEAR_ENTRY.match(line.text))
+        numbered = numbered_count > 0
+        if author_year_count and author_year_count >= numbered_count:
+            # An author-year bibliography, perhaps followed by numbered footnotes (pandoc
+            # puts them after it): both kinds of entry are read.
             style = "author-year"
         else:
             style = "numbered" if numbered else "unnumbered"
@@ -206,16 +210,24 @@ def _collect_entries(region: list[_Line], style: str) -> tuple[list[_RawEntry], 
                         )
                     )
                     continue
-                entries.append(entry)
+                entries.append(_with_link(entry, line))
                 continue
         elif style == "author-year":
             if _AUTHOR_YEAR_ENTRY.match(text.strip()):
-                entries.append(_RawEntry(line.number, "", "", text.strip(), text.strip()))
+                entries.append(
+                    _with_link(_RawEntry(line.number, "", "", text.strip(), text.strip()), line)
+                )
+                continue
+            entry = _numbered_entry(line)
+            if entry is not None and entry.content:
+                entries.append(_with_link(entry, line))
                 continue
         else:
             # One entry per line, numbered in the order of the list as the markers count.
             number = str(len(entries) + 1)
-            entries.append(_RawEntry(line.number, "", number, text.strip(), text.strip()))
+            entries.append(
+                _with_link(_RawEntry(line.number, "", number, text.strip(), text.strip()), line)
+            )
             continue
         if entries and (_CONTINUATION.match(text) or style == "numbered"):
             previous = entries[-1]
@@ -241,6 +253,21 @@ def _collect_entries(region: list[_Line], style: str) -> tuple[list[_RawEntry], 
             )
         )
     return entries, warnings
+
+
+def _with_link(entry: _RawEntry, line: _Line) -> _RawEntry:
+    """The entry with its line's first web link added when its text names no URL.
+
+    In a saved page the entry's title is often the link ("<a href=…>Title</a>"): the address
+    is where the source is, so it belongs to the entry.
+    """
+    if _URL.search(entry.content):
+        return entry
+    for link in line.links:
+        if link.url.startswith(("http://", "https://")):
+            entry.content = f"{entry.content} {link.url}"
+            break
+    return entry
 
 
 def _strip_title_quotes(title: str) -> str:

@@ -211,3 +211,28 @@ def _split_sentences(original: str, language: str = "en") -> list[tuple[int, int
     if first_marker:
         extended[0] = (first_marker.start(), extended[0][1])
     return extended
+
+
+# What may follow a sentence's final punctuation: closing quotes and brackets (French « » too),
+# spaces, and citation markers ("killed.[2]", "said.”¹").
+_CLAIM_END = re.compile(
+    r"[.!?…](?:[\s\"'”’»)\]]|\[\^?[\w-]+(?:\s*[,–-]\s*[\w-]+)*\]|[⁰¹²³⁴⁵⁶⁷⁸⁹*])*$"
+)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+# Raw TeX or template code left in text ("{\displaystyle N}", "{{cite}}"): not prose.
+_CODE_DEBRIS = re.compile(r"\\[a-z]{3,}\b|\{\{|\}\}")
+
+
+def is_claim_sentence(text: str) -> bool:
+    """Whether a sentence can be a claim: it ends as a sentence does and has words to check.
+
+    Headlines, navigation ("Share", "Read more"), list fragments ("KDE 4.4.5"), lines that
+    lead into a list or quote ("Responsibilities:") and captions without a full stop are not
+    claims; they stay in the article's body. Questions are kept: they are the author's words.
+    """
+    stripped = text.strip()
+    if not _CLAIM_END.search(stripped):
+        return False
+    if len(_WORD.findall(stripped)) < 2:
+        return False
+    return not _CODE_DEBRIS.search(stripped)
