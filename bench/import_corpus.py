@@ -4,7 +4,7 @@
 Prints per file and overall: imported, references stored / expected, markers resolved /
 expected (to an entry of the reference list, a footnote or an inline-link source: a marker
 kept unresolved, or pointing at a source that is not in the bibliography, does not count),
-metadata right (title, date, byline), claims that are not one whole sentence (markup or debris
+metadata right (title, date, byline: the contributors credited as authors), claims that are not one whole sentence (markup or debris
 left in, no sentence end, or a line expected.json lists as not a claim), sample claims found,
 then the parser alone: time per file and per stage, and end-to-end throughput. Counts above
 the expected number are shown (a "+n") but never credited. Everything runs in one
@@ -88,7 +88,7 @@ def measure_file(path: Path, want: dict, totals: collections.Counter) -> None:
             "title": normalize_text(article.title) == normalize_text(want.get("title") or ""),
             "date": str(article.published_on or "") == str(want.get("published") or ""),
             "byline": sorted(want.get("byline") or [])
-            == sorted(article.contributors.values_list("name", flat=True)),
+            == sorted(article.contributors.filter(role="author").values_list("name", flat=True)),
         }
         meta = sum(checks.values())
         notes += [f"{name} {value!r}" for name, value in _wrong(article, checks).items()]
@@ -132,7 +132,7 @@ def _wrong(article, checks: dict[str, bool]) -> dict[str, object]:
     values = {
         "title": article.title,
         "date": article.published_on,
-        "byline": list(article.contributors.values_list("name", flat=True)),
+        "byline": list(article.contributors.filter(role="author").values_list("name", flat=True)),
     }
     return {name: values[name] for name, right in checks.items() if not right}
 

@@ -53,16 +53,42 @@ _DATE_PATTERNS = [
     re.compile(rf"\b{_YEAR},\s+{_MONTH}\s+{_DAY}\b", re.IGNORECASE),
     # "25.05.2024", as German and Italian sites date their pages.
     re.compile(r"\b(?P<day>\d{1,2})\.(?P<month_number>\d{1,2})\.(?P<year>\d{4})\b"),
-    # "25. Mai 2024", "25 maggio 2024", "25 de mayo de 2024".
+    # "25. Mai 2024", "25 maggio 2024", "06 gennaio del 1994", "25 de mayo de 2024".
     re.compile(
-        rf"\b(?P<day>\d{{1,2}})\.?\s+(?:de\s+)?{_FOREIGN_MONTH}\.?,?\s+(?:de\s+)?{_YEAR}\b",
+        rf"\b(?P<day>\d{{1,2}})\.?\s+(?:de\s+)?{_FOREIGN_MONTH}\.?,?\s+(?:de\s+|del\s+)?{_YEAR}\b",
         re.IGNORECASE,
+    ),
+    # "le premier juin 1994", "1er juin 1994": French writes the first of the month so.
+    re.compile(
+        rf"\b(?P<first>premier|1er)\s+{_FOREIGN_MONTH}\s+{_YEAR}\b",
+        re.IGNORECASE,
+    ),
+    # "01-Jun-2001", as RFC 2822-style headers (PEPs, mailing lists) write it.
+    re.compile(rf"\b{_DAY}-{_MONTH}-{_YEAR}\b", re.IGNORECASE),
+    # "2014/07/02".
+    re.compile(r"\b(?P<year>\d{4})/(?P<month_number>\d{1,2})/(?P<day>\d{1,2})\b"),
+    # "01/06/94", "6/1/1994": month first, as in the US, unless the first number cannot be a
+    # month (then "25/05/2024" is day first).
+    re.compile(
+        r"\b(?P<slash_first>\d{1,2})/(?P<slash_second>\d{1,2})/(?P<slash_year>\d{4}|\d{2})\b"
     ),
 ]
 
 
 def _date_from_match(match: re.Match[str]) -> datetime.date | None:
     groups = match.groupdict()
+    if groups.get("slash_first"):
+        first, second = int(groups["slash_first"]), int(groups["slash_second"])
+        year = int(groups["slash_year"])
+        if year < 100:
+            year += 1900 if year >= 50 else 2000
+        month, day = (first, second) if first <= 12 else (second, first)
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            return None
+    if groups.get("first"):
+        groups["day"] = "1"
     if groups.get("month_number"):
         month = int(groups["month_number"])
     elif groups.get("foreign_month"):
@@ -95,7 +121,9 @@ def parse_date(text: str) -> datetime.date | None:
     cleaned = re.sub(
         r"^(?:(?:first\s+)?published(?:\s+on)?|posted(?:\s+on)?|updated(?:\s+on)?|last\s+updated"
         r"|date|on|stand|veröffentlicht(?:\s+am)?|aktualisiert(?:\s+am)?|pubblicato(?:\s+il)?"
-        r"|aggiornato(?:\s+il)?|publié\s+le|mis\s+à\s+jour\s+le|publicado(?:\s+el)?)\s*:?\s*",
+        r"|aggiornato(?:\s+il)?|publié\s+le|mis\s+à\s+jour\s+le|publicado(?:\s+el)?"
+        r"|revised(?:\s+on)?|revisado(?:\s+el)?|überarbeitet(?:\s+am)?|revisionato(?:\s+il)?"
+        r"|révisé(?:\s+le)?|created|erstellt(?:\s+am)?)\s*:?\s*",
         "",
         cleaned,
         flags=re.IGNORECASE,

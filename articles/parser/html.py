@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import lxml.html
 from lxml import etree
 
-from articles.parser.dates import parse_date
+from articles.parser.dates import find_date, parse_date
 from articles.parser.model import Link, ParseWarning, _Line
 from articles.parser.text import clean_inline_text
 
@@ -196,8 +196,24 @@ def _main_content(root: etree._Element) -> etree._Element:
     if parents:
         best = max(parents.items(), key=lambda item: item[1])[0]
         # Headings and the reference list usually sit beside the paragraphs' container.
-        return best.getparent() if best.getparent() is not None and best is not body else best
+        if best.getparent() is not None and best is not body:
+            best = best.getparent()
+        # A document of many sections (<div class="section"> each) has no one container
+        # with most of the text: climb until the element holds most of the page's prose.
+        total = sum(parents.values())
+        while best is not body and best.getparent() is not None:
+            is_section = best.tag == "section" or re.search(
+                r"(?:^|\s)(?:sect\d?|section)(?:$|\s)", best.get("class") or ""
+            )
+            if not is_section and _paragraph_text_length(best) >= _MAIN_SHARE * total:
+                break
+            best = best.getparent()
+        return best
     return body
+
+
+# The share of the page's paragraph text the main content holds at least.
+_MAIN_SHARE = 0.6
 
 
 def _paragraph_text_length(element: etree._Element) -> int:
@@ -231,6 +247,13 @@ class _BlockWriter:
 
     def _block(self, element: etree._Element) -> None:
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if tag == "table" and _field_rows(element):
+            # "Title: …", "Author: …" as a two-column table: the header fields they are.
+            self._flush()
+            for number, key, value in _field_rows(element):
+                self.lines.append(_Line(number, f"{key} {value}"))
+            self.lines.append(_Line(element.sourceline or 0, "", kind="break"))
+            return
         if tag in _SKIP_CONTENT or tag == "hr":
             self._flush()
             self.lines.append(_Line(element.sourceline or 0, "", kind="break"))
@@ -369,6 +392,21 @@ class _BlockWriter:
         self._kind, self._level = "text", 0
 
 
+def _field_rows(table: etree._Element) -> list[tuple[int, str, str]]:
+    """(line, "Key:", value) of a table whose every row is a "Key:" cell and a value cell."""
+    rows = []
+    for row in table.iter("tr"):
+        cells = [cell for cell in row if isinstance(cell.tag, str) and cell.tag in ("th", "td")]
+        if len(cells) != 2:
+            return []
+        key = clean_inline_text(cells[0].text_content()).strip()
+        value = clean_inline_text(cells[1].text_content()).strip()
+        if not re.fullmatch(r"[A-Z][\w -]{0,30}:", key) or not value:
+            return []
+        rows.append((row.sourceline or 0, key, value))
+    return rows if len(rows) >= 3 else []
+
+
 def _int(value: str | None, default: int) -> int:
     try:
         return int(value) if value is not None else default
@@ -408,7 +446,24 @@ def _page_fields(root: etree._Element, warnings: list[ParseWarning]) -> dict:
     page_title = (
         clean_inline_text(title_element.text_content()).strip() if title_element is not None else ""
     )
-    fields["title"] = headline or meta.get("og:title") or meta.get("twitter:title") or page_title
+    candidates = [
+        title
+        for title in (headline, meta.get("og:title"), meta.get("twitter:title"), page_title)
+        if title
+    ]
+    fields["title"] = candidates[0] if candidates else ""
+    headings = [
+        clean_inline_text(heading.text_content()).strip() for heading in root.iter("h1", "h2")
+    ][:20]
+    for candidate in candidates:
+        heading, site = _headline_in(candidate, headings)
+        if heading:
+            # The page shows this headline; a JSON-LD "headline" that it does not show is
+            # often a description ("technique for dimensionality reduction").
+            fields["title"] = heading
+            if site:
+                fields["site_name"] = site
+            break
     canonical = next(
         (
             (element.get("href") or "").strip()
@@ -423,6 +478,7 @@ def _page_fields(root: etree._Element, warnings: list[ParseWarning]) -> dict:
         meta.get("og:site_name")
         or _text_of(publisher.get("name") if isinstance(publisher, dict) else publisher)
         or meta.get("application-name")
+        or fields.get("site_name")
         or None
     )
     for value in (
@@ -439,6 +495,10 @@ def _page_fields(root: etree._Element, warnings: list[ParseWarning]) -> dict:
         if published is not None:
             fields["published"] = published
             break
+    if "published" not in fields:
+        published = _post_meta_date(root)
+        if published is not None:
+            fields["published"] = published
     authors = _authors_of(linked.get("author"))
     if not authors:
         for name in ("author", "article:author", "dc.creator", "citation_author", "parsely-author"):
@@ -461,6 +521,50 @@ def _page_fields(root: etree._Element, warnings: list[ParseWarning]) -> dict:
         if value
     }
     return fields
+
+
+_SEPARATOR = re.compile(r"^\s*(?:[|–—«»·:]|-|::)\s*(?P<site>.*)$")
+
+
+def _headline_in(title: str, headings: list[str]) -> tuple[str, str]:
+    """The heading that is the title, alone or before a site suffix, and that suffix."""
+    folded = title.casefold()
+    for heading in headings:
+        if len(heading) < 3:
+            continue
+        if heading.casefold() == folded:
+            return heading, ""
+        if folded.startswith(heading.casefold()):
+            separator = _SEPARATOR.match(title[len(heading) :])
+            if separator and 1 < len(separator["site"]) <= 60:
+                return heading, separator["site"].strip()
+    return "", ""
+
+
+# Where blog and news templates print the post's date ("Posted on …", "Dieser Artikel wurde
+# am 14. Dezember 2015 … geschrieben").
+_POST_META_CLASS = re.compile(
+    r"(?:post|entry|article)[-_]?(?:meta|footer|info|date|details)|posted-on|dateline|byline"
+    r"|published|pubdate",
+    re.IGNORECASE,
+)
+
+
+def _post_meta_date(root: etree._Element):
+    for element in root.iter("time"):
+        value = _date_of(element.get("datetime") or clean_inline_text(element.text_content()))
+        if value is not None:
+            return value
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if not _POST_META_CLASS.search(f"{element.get('class') or ''} {element.get('id') or ''}"):
+            continue
+        text = clean_inline_text(element.text_content())[:400]
+        found = find_date(text)
+        if found is not None:
+            return found[0]
+    return None
 
 
 def _json_ld_article(root: etree._Element, warnings: list[ParseWarning]) -> dict:
@@ -510,6 +614,10 @@ def _authors_of(value: object) -> list[str]:
     if isinstance(value, str):
         return [clean_inline_text(value).strip()] if not value.startswith("http") else []
     if isinstance(value, dict):
+        kinds = value.get("@type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if any(str(kind).casefold() == "organization" for kind in kinds):
+            return []  # "Contributors to Wikimedia projects" is not a byline
         return _authors_of(value.get("name"))
     if isinstance(value, list):
         return [name for item in value for name in _authors_of(item)]

@@ -13,6 +13,7 @@ import re
 from urllib.parse import urlsplit
 
 from articles.parser.blocks import _build_paragraphs
+from articles.parser.dates import find_date
 from articles.parser.decode import _normalize_newlines
 from articles.parser.formats import (
     _drop_script_and_style,
@@ -24,7 +25,7 @@ from articles.parser.formats import (
     front_matter_metadata,
     load_front_matter,
 )
-from articles.parser.header import _consume_header, split_title_suffix
+from articles.parser.header import _consume_header, split_title_label, split_title_suffix
 from articles.parser.html import html_document
 from articles.parser.markdown import markdown_document
 from articles.parser.markers import _find_citations
@@ -90,6 +91,7 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
                 for number, line in enumerate(text.split("\n"), start=1)
             ]
     is_markdown = format_name != "text"
+    all_lines = lines
     metadata, metadata_warnings = front_matter_metadata(front_matter)
     warnings.extend(metadata_warnings)
     front = metadata  # JSON-safe: no NULs, no NaN
@@ -182,7 +184,10 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
         value = _first_value(front, [key])
         if value is not None:
             contributors.extend(
-                Contributor("author", "author", name) for name in _names_from(value)
+                Contributor("author", "author", name)
+                for name in _names_from(value)
+                # "author: bep" is the site's handle for the person the byline names.
+                if not (header.contributors and re.fullmatch(r"[a-z0-9_.]+", name))
             )
     if not contributors:
         contributors.extend(
@@ -202,7 +207,12 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
     ).strip()
     kicker = str(_first_value(front, ["kicker"]) or header.kicker).strip()
     front_published, date_warnings = _front_matter_date(front_matter)
-    published = front_published or page_fields.get("published") or header.published
+    published = (
+        front_published
+        or page_fields.get("published")
+        or header.published
+        or _revision_date(all_lines)
+    )
     url_value = (
         _first_value(front, ["url", "canonical_url", "canonical", "link", "permalink"])
         or page_fields.get("url")
@@ -212,7 +222,10 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
     outlet_value = _first_value(front, ["outlet", "publisher", "site_name", "source"])
     outlet = str(outlet_value).strip() if outlet_value else page_fields.get("outlet")
     title, title_outlet = split_title_suffix(header.title, outlet)
-    outlet = outlet or title_outlet or _outlet_from_url(url)
+    title, title_label = split_title_label(title)
+    if title_label:
+        metadata = {**metadata, "title_label": title_label}
+    outlet = outlet or title_outlet or header.metadata.get("site_name") or _outlet_from_url(url)
     return ParsedArticle(
         title=title,
         kicker=kicker,
@@ -360,6 +373,24 @@ def _resolve_kind(
             )
         )
     return key
+
+
+# "This page was last modified on 2 July 2014" (a wiki's footer): the revision shown, the
+# only date such a page has.
+_REVISION_LINE = re.compile(
+    r"\blast\s+(?:modified|edited|updated|changed)\b|\bzuletzt\s+(?:bearbeitet|geändert)\b"
+    r"|\bultima\s+modifica\b|\bdernière\s+modification\b|\búltima\s+edición\b",
+    re.IGNORECASE,
+)
+
+
+def _revision_date(lines: list[_Line]):
+    for line in reversed(lines):
+        if len(line.text) < 300 and _REVISION_LINE.search(line.text):
+            found = find_date(line.text)
+            if found is not None:
+                return found[0]
+    return None
 
 
 def _unique_contributors(contributors: list[Contributor]) -> list[Contributor]:

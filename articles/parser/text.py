@@ -81,7 +81,7 @@ _JUNK_LINE_PATTERNS = [
         r"\[?\{.*",  # JSON debris such as {"@context": ...}
         r"\}\]?,?",
         r"(?:</?[a-zA-Z][^>]*>\s*)+",  # HTML tag debris such as </div>
-        r"[=\-_*~#•·]{3,}",  # horizontal rules and separators
+        r"[=\-_*~#•·─━═]{3,}",  # horizontal rules and separators
         r"[■□▪◼]",
     )
 ]
