@@ -25,14 +25,16 @@ _AUTHOR_YEAR_ENTRY = re.compile(
 )
 # The reference list's heading in the languages articles usually come in; also written as a
 # bold line ("**Note**") or with a colon.
+_HEADING_WORDS = (
+    r"(?:references?|sources?|bibliography|notes|end\s?notes|footnotes|citations|works\s+cited"
+    r"|literature(?:\s+cited)?|fonti|note|bibliografia|riferimenti(?:\s+bibliografici)?"
+    r"|quellen|einzelnachweise|anmerkungen|literatur|fußnoten|belege|quellenangaben|weblinks"
+    r"|références|bibliographie|notes|fuentes|referencias|notas|bibliografía|referências"
+    r"|bronnen|noten)"
+)
 _REFERENCES_HEADING = re.compile(
     r"^\s*(?:#{1,6}\s*)?[*_]{0,2}"
-    r"(?:references?|sources?(?:\s+and\s+notes)?|bibliography|notes(?:\s+and\s+references)?"
-    r"|end\s?notes|footnotes|citations|works\s+cited|literature(?:\s+cited)?"
-    r"|fonti|note|bibliografia|riferimenti(?:\s+bibliografici)?"
-    r"|quellen|einzelnachweise|anmerkungen|literatur|fußnoten|belege|quellenangaben|weblinks"
-    r"|références|bibliographie|notes\s+et\s+références"
-    r"|fuentes|referencias|notas|bibliografía|referências|bronnen|noten)"
+    rf"{_HEADING_WORDS}(?:\s+(?:and|&|und|e|et|y)\s+{_HEADING_WORDS})?"
     r"[*_]{0,2}\s*:?\s*[*_]{0,2}\s*$",
     re.IGNORECASE,
 )
@@ -88,11 +90,15 @@ def _split_reference_list(
     order, as a Wikipedia list copied from the browser), "author-year" or "" (no list).
     """
     heading_index = None
-    for index in range(len(lines) - 1, -1, -1):
-        if _REFERENCES_HEADING.match(lines[index].text) and len(lines[index].text) < 60:
+    for index in range(len(lines) - 1, 0, -1):
+        if (
+            _REFERENCES_HEADING.match(lines[index].text)
+            and len(lines[index].text) < 60
+            and _looks_like_reference_list(lines[index + 1 :])
+        ):
             heading_index = index
             break
-    if heading_index is not None and heading_index > 0:
+    if heading_index is not None:
         region = lines[heading_index + 1 :]
         numbered_count = sum(1 for line in region if _numbered_entry(line))
         author_year_count = sum(1 for line in region if _AUTHOR_YEAR_ENTRY.match(line.text))
@@ -143,7 +149,20 @@ def _split_reference_list(
             or _URL.search(found.content)
             or find_date(found.content)
         ) * 2 > len(entries)
-        if other_count <= max(1, entry_count // 3) and (cited or look_like_references):
+        # A list the article goes on after is part of it: what follows a reference list is
+        # a site's footer, not paragraphs of prose.
+        prose_after = sum(
+            1
+            for line in lines[index + len(region) :]
+            if line.kind not in ("heading", "break")
+            and len(line.text) > 60
+            and re.search(r"[.!?][\"'”’)]*$", line.text.strip())
+        )
+        if (
+            other_count <= max(1, entry_count // 3)
+            and (cited or look_like_references)
+            and prose_after <= 3
+        ):
             collected, warnings = _collect_entries(lines[index:], "numbered")
             return lines[:index], collected, "numbered", warnings
         break
@@ -162,6 +181,31 @@ def _split_reference_list(
         entries, warnings = _collect_entries(lines[start:], "author-year")
         return lines[:start], entries, "author-year", warnings
     return lines, [], "", []
+
+
+def _looks_like_reference_list(region: list[_Line]) -> bool:
+    """Whether the lines after a "Notes" or "Sources" heading are a list of sources.
+
+    "Notes:" also leads into a list of remarks in the middle of an article; taking that for
+    the reference list would swallow the rest of the article. Most lines of a reference list
+    are numbered, author-year entries, or name a URL, a date or a quoted title.
+    """
+    lines = [line for line in region if line.text.strip() and line.kind != "break"]
+    if not lines:
+        return True  # an empty list ("# References" with entries elsewhere) is harmless
+    sample = lines[:40]
+    evidence = sum(
+        1
+        for line in sample
+        if _numbered_entry(line)
+        or _AUTHOR_YEAR_ENTRY.match(line.text.strip())
+        or _URL.search(line.text)
+        or line.links
+        or _quoted_title(line.text)
+        or find_date(line.text)
+        or _BACKLINKS.match(line.text)
+    )
+    return evidence * 2 >= len(sample)
 
 
 def _through_last_entry(region: list[_Line]) -> list[_Line]:
