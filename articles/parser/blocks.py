@@ -28,12 +28,15 @@ def _build_paragraphs(lines: list[_Line], is_markdown: bool) -> list[_Paragraph]
     """
     paragraphs: list[_Paragraph] = []
     current: _Paragraph | None = None
+    after_image = False
     for line in lines:
         raw = line.text
         links = line.links
         if line.kind in ("image", "heading", "break"):
             # Images and in-body sub-headings are not claims; each also ends a paragraph.
             current = None
+            if line.kind != "break":
+                after_image = line.kind == "image"
             continue
         if is_markdown:
             text = raw
@@ -61,8 +64,9 @@ def _build_paragraphs(lines: list[_Line], is_markdown: bool) -> list[_Paragraph]
             current = None
             continue
         if current is None:
-            current = _Paragraph(segments=[])
+            current = _Paragraph(segments=[], after_image=after_image)
             paragraphs.append(current)
+            after_image = False
         current.add(line.number, text, links)
         if len(text) > _PARAGRAPH_LINE_LENGTH and _SENTENCE_END.search(text):
             current = None

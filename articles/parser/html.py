@@ -169,7 +169,18 @@ def _is_furniture(element: etree._Element) -> bool:
     # Reference lists are content here, even in a "references" block of a footer-ish name.
     if re.search(r"reflist|references|footnotes|endnotes|notes", words, re.IGNORECASE):
         return False
-    return bool(_FURNITURE.search(words))
+    furniture = _FURNITURE.search(words)
+    if furniture and furniture.group(0).strip(" _-").casefold() == "sidebar":
+        # A sidebar is the site's widget column (links), or in a book or report a box of
+        # prose beside the text (DocBook's <div class="sidebar">): that one is content.
+        return not _is_prose_box(element)
+    return bool(furniture)
+
+
+def _is_prose_box(element: etree._Element) -> bool:
+    text_length = len(element.text_content())
+    link_length = sum(len(link.text_content()) for link in element.iter("a"))
+    return text_length >= 200 and link_length < 0.25 * text_length
 
 
 def _main_content(root: etree._Element) -> etree._Element:
@@ -388,6 +399,8 @@ class _BlockWriter:
             self.lines.append(
                 _Line(self._line, stripped, kind=self._kind, level=self._level, links=links)
             )
+            # Each block is a paragraph of its own: two <div>s of text are two paragraphs.
+            self.lines.append(_Line(self._line, "", kind="break"))
         self._parts, self._length, self._links = [], 0, []
         self._kind, self._level = "text", 0
 

@@ -134,6 +134,8 @@ class _Paragraph:
     starts: list[int] = dataclasses.field(default_factory=list)
     # Inline links, with offsets into the paragraph's text.
     links: list[Link] = dataclasses.field(default_factory=list)
+    # Right after an image: a caption or credit line, when it is short.
+    after_image: bool = False
 
     def add(self, number: int, text: str, links: tuple[Link, ...] = ()) -> None:
         # Joined once at the end: adding to a growing string would copy it for every line.

@@ -96,7 +96,7 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
     warnings.extend(metadata_warnings)
     front = metadata  # JSON-safe: no NULs, no NaN
 
-    lines = _strip_trailing_junk(lines)
+    lines = _strip_trailing_junk(_cut_comments(lines))
     lines, raw_entries, style, reference_warnings = _split_reference_list(lines)
     warnings.extend(reference_warnings)
     lines = _strip_trailing_junk(lines)
@@ -131,6 +131,24 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
     links: dict[str, ParsedReference] = {}
     offset = 0
     for paragraph_index, paragraph in enumerate(paragraphs):
+        bare_url = _BARE_URL_LINE.match(paragraph.text)
+        if bare_url or _is_caption(paragraph):
+            if bare_url:
+                # "→ https://www.spi-inc.org/" under a paragraph: the source it rests on.
+                _resolve_kind(
+                    kind="link",
+                    key=bare_url["url"].rstrip(".,;)"),
+                    label=bare_url["url"],
+                    line=paragraph.line_at(0),
+                    numbered_keys=numbered_keys,
+                    references_by_key=references_by_key,
+                    unlisted=unlisted,
+                    links=links,
+                    warnings=warnings,
+                )
+            body_parts.append(paragraph.text)
+            offset += len(paragraph.text) + 2
+            continue
         found = _find_citations(paragraph, references_by_key, style)
         found.extend(_link_citations(paragraph))
         found.sort(key=lambda item: item[0])
@@ -145,6 +163,21 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
                 # that carries a citation marker still is, since its author gave it a source;
                 # a link in one is navigation, not a source.
                 inside = [item for item in inside if item[4] != "link"]
+                pointer = _BARE_URL_LINE.match(text)
+                if pointer and pointer["pointer"]:
+                    # "… the SPI association. → https://www.spi-inc.org/": the source the
+                    # paragraph points to, though no sentence cites it.
+                    _resolve_kind(
+                        kind="link",
+                        key=pointer["url"].rstrip(".,;)"),
+                        label=pointer["url"],
+                        line=paragraph.line_at(start),
+                        numbered_keys=numbered_keys,
+                        references_by_key=references_by_key,
+                        unlisted=unlisted,
+                        links=links,
+                        warnings=warnings,
+                    )
                 if not inside:
                     continue
             indexes = []
@@ -285,6 +318,29 @@ def _parse_references(
     return unique
 
 
+# A paragraph that is only a web address, perhaps after an arrow or a "Source:" label.
+_BARE_URL_LINE = re.compile(
+    r"^\s*(?P<pointer>[→⇒➔►▶•·*-]|(?:sources?|quelle|fonte|fuente|lien|link)\s*:)?\s*"
+    r"(?P<url>https?://[^\s<>\"]+)\s*$",
+    re.IGNORECASE,
+)
+# Credits and captions: "Photo by …, public domain.", "Image: Reuters", "CC BY-SA 4.0".
+_CREDIT = re.compile(
+    r"\b(?:photo|image|picture|foto|bild|illustration|credit|crédit|video)s?\s*(?:by|:|von|di|de"
+    r"|par|por)|\bCC[ -]BY\b|\bCC0\b|\bpublic domain\b|\bGetty Images\b|\bShutterstock\b|©",
+    re.IGNORECASE,
+)
+_CAPTION_LENGTH = 300
+
+
+def _is_caption(paragraph: _Paragraph) -> bool:
+    """A caption or credit line: short, and right under an image or naming a credit."""
+    text = paragraph.text
+    if len(text) > _CAPTION_LENGTH:
+        return False
+    return paragraph.after_image or bool(_CREDIT.search(text))
+
+
 def _link_citations(paragraph: _Paragraph) -> list[tuple[int, int, str, str | None, str]]:
     """Inline links ("[the report](https://…)", <a href>) in a paragraph, keyed by their URL."""
     found = []
@@ -382,6 +438,29 @@ _REVISION_LINE = re.compile(
     r"|\bultima\s+modifica\b|\bdernière\s+modification\b|\búltima\s+edición\b",
     re.IGNORECASE,
 )
+
+
+# The line that opens the readers' comments under a post: "6 Comments on …", "Leave a Reply".
+_COMMENTS_START = re.compile(
+    r"^\s*(?:\d+\s+)?(?:comments?|responses?|replies|kommentare?|commenti|commentaires?"
+    r"|comentarios?|reaktionen)(?:\s+(?:on|to|zu|su|sur|a|en|para)\b.*)?\s*:?\s*$"
+    r"|^\s*(?:leave a (?:comment|reply)|comments are closed|kommentar (?:verfassen|schreiben)"
+    r"|lascia un commento|laisser un commentaire|deja un comentario)\b.*$",
+    re.IGNORECASE,
+)
+# Prose lines an article has before its comments can start.
+_COMMENTS_AFTER_PROSE = 5
+
+
+def _cut_comments(lines: list[_Line]) -> list[_Line]:
+    """The lines before the readers' comments (with the sidebar and footer after them)."""
+    prose = 0
+    for index, line in enumerate(lines):
+        if prose >= _COMMENTS_AFTER_PROSE and _COMMENTS_START.match(line.text):
+            return lines[:index]
+        if line.kind not in ("heading", "break") and len(line.text) > 80:
+            prose += 1
+    return lines
 
 
 def _revision_date(lines: list[_Line]):
