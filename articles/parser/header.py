@@ -166,7 +166,6 @@ def _consume_header(
     if not is_markdown and not front_title:
         start = _plain_title_index(lines)
         if start:
-            # An editor's note or a banner above the title: kept, as body, before the rest.
             preface, lines = lines[:start], lines[start:]
     header, body = _consume_header_from(lines, is_markdown, front_title)
     restart = _headline_index(header.title, body) if not front_title else None
@@ -176,7 +175,12 @@ def _consume_header(
         site = header.title[len(body[restart].text.strip()) :].strip(" |–—-«»·:")
         header, body = _consume_header_from(body[restart:], is_markdown, "")
         header.metadata.setdefault("site_name", site)
-    return header, preface + body
+    if preface:
+        # An editor's note or a banner above the title: the publisher's, not the author's
+        # claims. Kept, as text, in the metadata.
+        note = " ".join(line.text.strip() for line in preface if line.text.strip())
+        header.metadata.setdefault("note_before_title", note)
+    return header, body
 
 
 # Separators between a headline and the site's name in a page title.

@@ -30,6 +30,9 @@ def _group_numbers(group: str) -> list[str]:
 
 
 _FOOTNOTE_MARKER = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+# Pandoc's citations "[@smith2020]", "[see @doe99, p. 3; @roe]": keys into a .bib file the
+# article does not carry.
+_PANDOC_CITATION = re.compile(r"\[(?:[^\[\]@]{0,40}\s)?-?@[\w:.#$%&+?<>~/-]+[^\[\]]{0,200}\]")
 _PARENTHESIS = re.compile(r"\(([^()]{1,200})\)")
 _NAME_WORD = (
     r"(?:[A-Z][\w’'.\-]*|of|the|de|di|del|della|la|le|van|von|der|den|da|dos|du|al|el|and|&)"
@@ -90,6 +93,8 @@ def _find_citations(
             found.append((match.start(), match.end(), match.group(0), number, "numbered"))
     for match in _FOOTNOTE_MARKER.finditer(text):
         found.append((match.start(), match.end(), match.group(0), f"^{match.group(1)}", "footnote"))
+    for match in _PANDOC_CITATION.finditer(text):
+        found.append((match.start(), match.end(), match.group(0), None, "pandoc"))
     for match in _PARENTHESIS.finditer(text):
         content = match.group(1).strip()
         # (start, part as written) of each ";"-separated part inside the parenthesis.

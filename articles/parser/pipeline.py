@@ -384,6 +384,15 @@ def _resolve_kind(
             )
         )
         return None
+    if kind == "pandoc":
+        warnings.append(
+            ParseWarning(
+                f"line {line}: citation {label} names a key of a bibliography file that is"
+                " not part of the article; kept as an unresolved citation",
+                "unresolved marker",
+            )
+        )
+        return None
     if kind == "link":
         # A Source at that URL, the same for every link to it (its first text is its label).
         assert key is not None

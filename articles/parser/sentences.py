@@ -165,7 +165,8 @@ def _pieces(text: str) -> list[tuple[int, int]]:
     return pieces
 
 
-_MARKER = re.compile(r"\[\^?[\w-]+(?:\s*[,–]\s*[\w-]+)*\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+# "[3]", "[1, 2]", "[^note]", Wikipedia's copied "^[3]", and superscript digits.
+_MARKER = re.compile(r"\^?\[\^?[\w-]+(?:\s*[,–]\s*[\w-]+)*\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 
 
 def _split_sentences(original: str, language: str = "en") -> list[tuple[int, int]]:
@@ -223,6 +224,10 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 _CODE_DEBRIS = re.compile(r"\\[a-z]{3,}\b|\{\{|\}\}")
 
 
+# An author's note to self left in the text ("XXX Mention …", "TODO: check"): not a claim.
+_DRAFT_NOTE = re.compile(r"(?:XXX|TODO|FIXME|TK)\b")
+
+
 def is_claim_sentence(text: str) -> bool:
     """Whether a sentence can be a claim: it ends as a sentence does and has words to check.
 
@@ -231,7 +236,7 @@ def is_claim_sentence(text: str) -> bool:
     claims; they stay in the article's body. Questions are kept: they are the author's words.
     """
     stripped = text.strip()
-    if not _CLAIM_END.search(stripped):
+    if not _CLAIM_END.search(stripped) or _DRAFT_NOTE.match(stripped):
         return False
     if len(_WORD.findall(stripped)) < 2:
         return False
