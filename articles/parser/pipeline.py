@@ -48,7 +48,7 @@ from articles.parser.references import (
     _split_reference_list,
 )
 from articles.parser.sentences import _split_sentences, detect_language, is_claim_sentence
-from articles.parser.text import _ODD_SPACES, _strip_trailing_junk
+from articles.parser.text import _strip_trailing_junk, odd_spaces_to_spaces
 
 # Citation labels are stored in a column of this size; a longer linked text is not a marker.
 _LINK_LABEL_MAX_LENGTH = 300
@@ -87,7 +87,7 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
             footnote_entries = document.footnotes
         else:
             lines = [
-                _Line(number, line.translate(_ODD_SPACES).rstrip())
+                _Line(number, odd_spaces_to_spaces(line).rstrip())
                 for number, line in enumerate(text.split("\n"), start=1)
             ]
     is_markdown = format_name != "text"
@@ -123,7 +123,11 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
     paragraphs = _build_paragraphs(body_lines, is_markdown)
     language = page_fields.get("language") or _language_from(front) or ""
     if not language:
-        language = detect_language(" ".join(paragraph.text for paragraph in paragraphs[:40]))
+        # Prose paragraphs tell the language; menus and captions are often in another one.
+        prose = [paragraph.text for paragraph in paragraphs[:60] if len(paragraph.text) >= 80]
+        language = detect_language(
+            " ".join(prose or [paragraph.text for paragraph in paragraphs[:40]])
+        )
     body_parts: list[str] = []
     citations: list[ParsedCitation] = []
     sentences: list[ParsedSentence] = []

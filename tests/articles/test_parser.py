@@ -799,22 +799,24 @@ def test_it_segments_a_long_paragraph_in_bounded_chunks(monkeypatch: pytest.Monk
     assert all(paragraph[start:].startswith("Fighter number ") for start, _ in chunks)
 
     seen_lengths: list[int] = []
-    segment = parser._SEGMENTER.segment
+    boundaries = parser.sentencex.get_sentence_boundaries
 
-    def recording_segment(text: str) -> list[str]:
+    def recording_boundaries(language: str, text: str) -> list[dict]:
         seen_lengths.append(len(text))
-        return segment(text)
+        return boundaries(language, text)
 
-    monkeypatch.setattr(parser._SEGMENTER, "segment", recording_segment)
+    monkeypatch.setattr(parser.sentencex, "get_sentence_boundaries", recording_boundaries)
     article = parse_article(f"Title\n\n{paragraph}\n", file_name="a.txt")
-    # pysbd sees only pieces with an ambiguous stop, each within a chunk (here: none at all).
+    # The splitter sees only pieces with an ambiguous stop, each within a chunk (here: none).
     assert all(length <= parser._CHUNK_LENGTH for length in seen_lengths)
     assert [sentence.text for sentence in article.sentences] == sentences
     assert article.sentences[4999].end == len(article.body)
     assert_offsets_are_consistent(article)
 
 
-def test_it_splits_chunked_prose_where_pysbd_splits_the_whole_of_it() -> None:
+def test_it_splits_chunked_prose_where_the_splitter_splits_the_whole_of_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # The seeds' paragraphs run together: chunking must not move a single sentence boundary.
     paragraphs = [
         paragraph
@@ -823,8 +825,11 @@ def test_it_splits_chunked_prose_where_pysbd_splits_the_whole_of_it() -> None:
     ]
     text = " ".join(paragraphs)
     assert len(parser._sentence_chunks(text)) > 3
-    whole = [piece.strip() for piece in parser._SEGMENTER.segment(text) if piece.strip()]
-    assert [text[start:end] for start, end in parser._segment(text)] == whole
+    chunked = [text[start:end] for start, end in parser._segment(text)]
+    monkeypatch.setattr(parser, "_CHUNK_LENGTH", len(text) + 1)
+    monkeypatch.setattr(parser, "_CHUNK_LENGTH_MAX", len(text) + 1)
+    assert len(parser._sentence_chunks(text)) == 1
+    assert chunked == [text[start:end] for start, end in parser._segment(text)]
 
 
 @pytest.mark.parametrize(
