@@ -188,6 +188,38 @@ def time_parser(files: list[tuple[Path, dict]], rounds: int) -> None:
         print(f"  seed files: median {seed_ms:.1f} ms each (target <= 8 ms)")
 
 
+def time_two_megabytes() -> None:
+    """The parser on 2 MB articles of each shape: one huge paragraph, many paragraphs."""
+    sentence = "The raid began on Monday near the border, said Mr. Smith of the U.S. Army.[1] "
+    references = "\n\nReferences\n\n1. “A title” The Outlet, 25 May 2023, https://example.org/a\n"
+    count = 2_000_000 // len(sentence)
+    many = "\n\n".join(sentence.strip() for _ in range(count))
+    shapes = {
+        "text, one paragraph": ("a.txt", "A title\n\n" + sentence * count + references),
+        "text, many paragraphs": ("a.txt", "A title\n\n" + many + references),
+        "Markdown, many paragraphs": (
+            "a.md",
+            "# A title\n\n" + many.replace("[1]", "[^1]") + "\n\n[^1]: “A title” Outlet, 2023\n",
+        ),
+        "HTML, many paragraphs": (
+            "a.html",
+            "<html><body><article><h1>A title</h1>"
+            + "".join(f"<p>{sentence}</p>" for _ in range(count))
+            + "</article></body></html>",
+        ),
+        "text, one line without a stop": ("a.txt", "A title\n\n" + "word " * (count * 15)),
+    }
+    print()
+    print("parser alone on 2 MB files (target: well under 5 s; CPU and wall time, shared machine):")
+    for name, (file_name, text) in shapes.items():
+        wall, cpu = time.perf_counter(), time.process_time()
+        parsed = parse_article(text, file_name=file_name)
+        print(
+            f"  {name:<32} {len(text.encode()) / 1e6:.2f} MB  {time.process_time() - cpu:5.2f} s CPU"
+            f"  {time.perf_counter() - wall:5.2f} s wall  {len(parsed.sentences)} sentences"
+        )
+
+
 def main() -> None:
     arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     arguments.add_argument("--rounds", type=int, default=3, help="rounds of the parser timing")
@@ -226,6 +258,7 @@ def main() -> None:
     )
     print("rolled back: the database is as it was")
     time_parser(files, options.rounds)
+    time_two_megabytes()
 
 
 if __name__ == "__main__":

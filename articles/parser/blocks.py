@@ -17,6 +17,7 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?:\[\^?[\w-]+\])*$")
 # Long lines ending a sentence are paragraphs of their own (one-paragraph-per-line exports);
 # shorter ones are hard-wrapped prose (wraps are at 70-80 characters) and join the next line.
 _PARAGRAPH_LINE_LENGTH = 100
+_SPACE_RUN = re.compile(r" {2,}")
 _LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,3}[.)])\s+")
 
 
@@ -54,8 +55,8 @@ def _build_paragraphs(lines: list[_Line], is_markdown: bool) -> list[_Paragraph]
         for mark in _END_MARKS:
             if mark in text:
                 text = text.split(mark, 1)[0]
-        if not is_markdown:
-            text = re.sub(r" {2,}", " ", text)
+        if not is_markdown and "  " in text:
+            text = _SPACE_RUN.sub(" ", text)
         stripped = text.strip()
         if stripped != text:
             links = _shift_links(links, -(len(text) - len(text.lstrip())))

@@ -115,8 +115,14 @@ def find_date(text: str) -> tuple[datetime.date, re.Match[str]] | None:
     return best
 
 
+# The longest line that can be a date alone ("Last updated: Wednesday, 25 September 2024 …").
+_DATE_LINE_LENGTH_MAX = 120
+
+
 def parse_date(text: str) -> datetime.date | None:
     """A date when the whole text is one (ignoring surrounding punctuation), else None."""
+    if len(text) > _DATE_LINE_LENGTH_MAX:
+        return None  # a paragraph, not a date line
     cleaned = text.strip().strip("*_>()[]").strip()
     cleaned = re.sub(
         r"^(?:(?:first\s+)?published(?:\s+on)?|posted(?:\s+on)?|updated(?:\s+on)?|last\s+updated"

@@ -100,8 +100,13 @@ def _byline(text: str) -> list[Contributor] | None:
     return found[0] if found is not None else None
 
 
+_BYLINE_LENGTH_MAX = 300
+
+
 def _byline_with_date(text: str) -> tuple[list[Contributor], datetime.date | None] | None:
     """The contributors a byline line names, and the date it gives ("…, revised 6 Jan 1994")."""
+    if len(text) > _BYLINE_LENGTH_MAX:
+        return None
     match = _BYLINE.match(text)
     if not match:
         return None

@@ -128,90 +128,100 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
         language = detect_language(
             " ".join(prose or [paragraph.text for paragraph in paragraphs[:40]])
         )
-    body_parts: list[str] = []
-    citations: list[ParsedCitation] = []
-    sentences: list[ParsedSentence] = []
-    unlisted: dict[str, ParsedReference] = {}
-    links: dict[str, ParsedReference] = {}
-    offset = 0
-    for paragraph_index, paragraph in enumerate(paragraphs):
-        bare_url = _BARE_URL_LINE.match(paragraph.text)
-        if bare_url or _is_caption(paragraph):
-            if bare_url:
-                # "→ https://www.spi-inc.org/" under a paragraph: the source it rests on.
-                _resolve_kind(
-                    kind="link",
-                    key=bare_url["url"].rstrip(".,;)"),
-                    label=bare_url["url"],
-                    line=paragraph.line_at(0),
-                    numbered_keys=numbered_keys,
-                    references_by_key=references_by_key,
-                    unlisted=unlisted,
-                    links=links,
-                    warnings=warnings,
-                )
-            body_parts.append(paragraph.text)
-            offset += len(paragraph.text) + 2
-            continue
-        found = _find_citations(paragraph, references_by_key, style)
-        found.extend(_link_citations(paragraph))
-        found.sort(key=lambda item: item[0])
-        found_starts = [item[0] for item in found]
-        for start, end in _split_sentences(paragraph.text, language):
-            first = bisect.bisect_left(found_starts, start)
-            last = bisect.bisect_left(found_starts, end)
-            inside = found[first:last]
-            text = paragraph.text[start:end]
-            if not is_claim_sentence(text):
-                # Navigation, captions, list fragments, "Read more": not claims. A fragment
-                # that carries a citation marker still is, since its author gave it a source;
-                # a link in one is navigation, not a source.
-                inside = [item for item in inside if item[4] != "link"]
-                pointer = _BARE_URL_LINE.match(text)
-                if pointer and pointer["pointer"]:
-                    # "… the SPI association. → https://www.spi-inc.org/": the source the
-                    # paragraph points to, though no sentence cites it.
+    # First only sentences that can be claims; a body in which none can (a text without one
+    # full stop) is still an article, and then every sentence is kept as it is.
+    warnings_before = len(warnings)
+    for claims_only in (True, False):
+        del warnings[warnings_before:]
+        body_parts: list[str] = []
+        citations: list[ParsedCitation] = []
+        sentences: list[ParsedSentence] = []
+        unlisted: dict[str, ParsedReference] = {}
+        links: dict[str, ParsedReference] = {}
+        offset = 0
+        for paragraph_index, paragraph in enumerate(paragraphs):
+            bare_url = _BARE_URL_LINE.match(paragraph.text)
+            if claims_only and (bare_url or _is_caption(paragraph)):
+                if bare_url:
+                    # "→ https://www.spi-inc.org/" under a paragraph: the source it rests on.
                     _resolve_kind(
                         kind="link",
-                        key=pointer["url"].rstrip(".,;)"),
-                        label=pointer["url"],
-                        line=paragraph.line_at(start),
+                        key=bare_url["url"].rstrip(".,;)"),
+                        label=bare_url["url"],
+                        line=paragraph.line_at(0),
                         numbered_keys=numbered_keys,
                         references_by_key=references_by_key,
                         unlisted=unlisted,
                         links=links,
                         warnings=warnings,
                     )
-                if not inside:
-                    continue
-            indexes = []
-            for item_start, item_end, label, key, kind in inside:
-                key = _resolve_kind(
-                    kind=kind,
-                    key=key,
-                    label=label,
-                    line=paragraph.line_at(item_start),
-                    numbered_keys=numbered_keys,
-                    references_by_key=references_by_key,
-                    unlisted=unlisted,
-                    links=links,
-                    warnings=warnings,
-                )
-                indexes.append(len(citations))
-                citations.append(
-                    ParsedCitation(
+                body_parts.append(paragraph.text)
+                offset += len(paragraph.text) + 2
+                continue
+            found = _find_citations(paragraph, references_by_key, style)
+            found.extend(_link_citations(paragraph))
+            found.sort(key=lambda item: item[0])
+            found_starts = [item[0] for item in found]
+            for start, end in _split_sentences(paragraph.text, language):
+                first = bisect.bisect_left(found_starts, start)
+                last = bisect.bisect_left(found_starts, end)
+                inside = found[first:last]
+                text = paragraph.text[start:end]
+                if claims_only and not is_claim_sentence(text):
+                    # Navigation, captions, list fragments, "Read more": not claims. A fragment
+                    # that carries a citation marker still is, since its author gave it a source;
+                    # a link in one is navigation, not a source.
+                    inside = [item for item in inside if item[4] != "link"]
+                    pointer = _BARE_URL_LINE.match(text)
+                    if pointer and pointer["pointer"]:
+                        # "… the SPI association. → https://www.spi-inc.org/": the source the
+                        # paragraph points to, though no sentence cites it.
+                        _resolve_kind(
+                            kind="link",
+                            key=pointer["url"].rstrip(".,;)"),
+                            label=pointer["url"],
+                            line=paragraph.line_at(start),
+                            numbered_keys=numbered_keys,
+                            references_by_key=references_by_key,
+                            unlisted=unlisted,
+                            links=links,
+                            warnings=warnings,
+                        )
+                    if not inside:
+                        continue
+                indexes = []
+                for item_start, item_end, label, key, kind in inside:
+                    key = _resolve_kind(
+                        kind=kind,
+                        key=key,
                         label=label,
-                        reference_key=key,
-                        start=offset + item_start,
-                        end=offset + item_end,
                         line=paragraph.line_at(item_start),
+                        numbered_keys=numbered_keys,
+                        references_by_key=references_by_key,
+                        unlisted=unlisted,
+                        links=links,
+                        warnings=warnings,
+                    )
+                    indexes.append(len(citations))
+                    citations.append(
+                        ParsedCitation(
+                            label=label,
+                            reference_key=key,
+                            start=offset + item_start,
+                            end=offset + item_end,
+                            line=paragraph.line_at(item_start),
+                        )
+                    )
+                sentences.append(
+                    ParsedSentence(
+                        text, offset + start, offset + end, paragraph_index, tuple(indexes)
                     )
                 )
-            sentences.append(
-                ParsedSentence(text, offset + start, offset + end, paragraph_index, tuple(indexes))
-            )
-        body_parts.append(paragraph.text)
-        offset += len(paragraph.text) + 2
+            body_parts.append(paragraph.text)
+            offset += len(paragraph.text) + 2
+
+        if sentences or not claims_only:
+            break
     body = "\n\n".join(body_parts)
     if not sentences:
         raise ParseError("no article body found")
@@ -334,6 +344,22 @@ _CREDIT = re.compile(
     r"|par|por)|\bCC[ -]BY\b|\bCC0\b|\bpublic domain\b|\bGetty Images\b|\bShutterstock\b|©",
     re.IGNORECASE,
 )
+_CREDIT_WORDS = (
+    "photo",
+    "image",
+    "picture",
+    "foto",
+    "bild",
+    "illustration",
+    "credit",
+    "crédit",
+    "video",
+    "cc",
+    "public domain",
+    "getty",
+    "shutterstock",
+    "©",
+)
 _CAPTION_LENGTH = 300
 
 
@@ -342,7 +368,11 @@ def _is_caption(paragraph: _Paragraph) -> bool:
     text = paragraph.text
     if len(text) > _CAPTION_LENGTH:
         return False
-    return paragraph.after_image or bool(_CREDIT.search(text))
+    if paragraph.after_image:
+        return True
+    lowered = text.casefold()
+    # Most paragraphs name none of the credit words: skip the expression for them.
+    return any(word in lowered for word in _CREDIT_WORDS) and bool(_CREDIT.search(text))
 
 
 def _link_citations(paragraph: _Paragraph) -> list[tuple[int, int, str, str | None, str]]:

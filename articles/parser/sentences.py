@@ -58,29 +58,33 @@ _ABBREVIATIONS = frozenset(
 
 
 def _is_safe_boundary(text: str, match: re.Match[str]) -> bool:
-    word_start = match.start("stop")
-    while word_start > 0 and not text[word_start - 1].isspace():
-        word_start -= 1
-    word = text[word_start : match.start("stop")].lstrip("\"'“‘([")
-    letters = re.sub(r"[^A-Za-z]", "", word)
+    stop = match.start("stop")
+    word = text[text.rfind(" ", 0, stop) + 1 : stop].lstrip("\"'“‘([")
     # Single letters ("J. Smith") and dotted abbreviations ("U.S.", "e.g.") are initials.
     return (
-        len(letters) >= 2
-        and "." not in word
+        "." not in word
+        and sum(1 for character in word if character.isascii() and character.isalpha()) >= 2
         and any(character.islower() for character in word)
         and word.casefold() not in _ABBREVIATIONS
     )
 
 
-def _sentence_chunks(text: str) -> list[tuple[int, int]]:
+def _boundaries(text: str) -> tuple[list[int], list[int]]:
+    """Ends of the safe sentence boundaries, and of all likely ones, in text order."""
+    candidates = list(_SENTENCE_BOUNDARY.finditer(text))
+    safe = [match.end() for match in candidates if _is_safe_boundary(text, match)]
+    return safe, [match.end() for match in candidates]
+
+
+def _sentence_chunks(
+    text: str, boundaries: tuple[list[int], list[int]] | None = None
+) -> list[tuple[int, int]]:
     """(start, end) of chunks of at most about _CHUNK_LENGTH characters covering the text."""
     if len(text) <= _CHUNK_LENGTH:
         return [(0, len(text))]
-    candidates = list(_SENTENCE_BOUNDARY.finditer(text))
-    safe = [match.end() for match in candidates if _is_safe_boundary(text, match)]
     # Text without a safe boundary (every full stop after an initial or a number) is
     # still cut where a sentence probably ends rather than in the middle of one.
-    likely = [match.end() for match in candidates]
+    safe, likely = boundaries if boundaries is not None else _boundaries(text)
     chunks: list[tuple[int, int]] = []
     start = 0
     while len(text) - start > _CHUNK_LENGTH:
@@ -158,17 +162,21 @@ def _joins_previous(chunk: str, previous_end: int, start: int) -> bool:
 
 def _pieces(text: str) -> list[tuple[int, int]]:
     """(start, end) of the text cut at its safe boundaries, each piece also at most a chunk."""
+    boundaries = _boundaries(text)
+    safe = boundaries[0]
     pieces: list[tuple[int, int]] = []
-    for chunk_start, chunk_end in _sentence_chunks(text):
+    for chunk_start, chunk_end in _sentence_chunks(text, boundaries):
         start = chunk_start
-        for match in _SENTENCE_BOUNDARY.finditer(text, chunk_start, chunk_end):
-            if _is_safe_boundary(text, match):
-                pieces.append((start, match.end()))
-                start = match.end()
+        first = bisect.bisect_right(safe, chunk_start)
+        last = bisect.bisect_left(safe, chunk_end)
+        for end in safe[first:last]:
+            pieces.append((start, end))
+            start = end
         pieces.append((start, chunk_end))
     return pieces
 
 
+_HAS_WORD = re.compile(r"\w")
 # "[3]", "[1, 2]", "[^note]", Wikipedia's copied "^[3]", and superscript digits.
 _MARKER = re.compile(r"\^?\[\^?[\w-]+(?:\s*[,–]\s*[\w-]+)*\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 
@@ -181,24 +189,29 @@ def _split_sentences(original: str, language: str = "en") -> list[tuple[int, int
     is mapped back to the original text and extended over the markers that follow it.
     """
     markers = list(_MARKER.finditer(original))
-    if markers:
-        kept_positions: list[int] | range = []
-        pieces = []
-        previous_end = 0
-        for match in markers:
-            kept_positions.extend(range(previous_end, match.start()))
-            pieces.append(original[previous_end : match.start()])
+    # The text without markers, and where each of its runs starts in both texts.
+    runs_stripped: list[int] = []
+    runs_original: list[int] = []
+    pieces: list[str] = []
+    length = previous_end = 0
+    for match in [*markers, None]:
+        run_end = match.start() if match is not None else len(original)
+        runs_stripped.append(length)
+        runs_original.append(previous_end)
+        pieces.append(original[previous_end:run_end])
+        length += run_end - previous_end
+        if match is not None:
             previous_end = match.end()
-        kept_positions.extend(range(previous_end, len(original)))
-        pieces.append(original[previous_end:])
-        text = "".join(pieces)
-    else:
-        kept_positions, text = range(len(original)), original
+    text = "".join(pieces) if markers else original
+
+    def to_original(position: int) -> int:
+        run = bisect.bisect_right(runs_stripped, position) - 1
+        return runs_original[run] + position - runs_stripped[run]
 
     spans: list[tuple[int, int]] = []
     for start, end in _segment(text, language):
-        original_start, original_end = kept_positions[start], kept_positions[end - 1] + 1
-        if re.search(r"\w", text[start:end]):
+        original_start, original_end = to_original(start), to_original(end - 1) + 1
+        if _HAS_WORD.search(text, start, end):
             spans.append((original_start, original_end))
         elif spans:  # a lone "■" or quote mark belongs to the sentence before it
             spans[-1] = (spans[-1][0], original_end)

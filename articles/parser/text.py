@@ -180,10 +180,16 @@ def _strip_inline_markup(text: str) -> str:
     return odd_spaces_to_spaces(html.unescape(text))
 
 
+_BR_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_ANY_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+
+
 def _strip_html_tags(text: str) -> str:
-    text = re.sub(r"<br\s*/?>", " ", text, flags=re.IGNORECASE)
-    text = re.sub(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>", "", text)
-    return odd_spaces_to_spaces(html.unescape(text))
+    if "<" in text:
+        text = _ANY_TAG.sub("", _BR_TAG.sub(" ", text))
+    if "&" in text:
+        text = html.unescape(text)
+    return odd_spaces_to_spaces(text)
 
 
 def _surname(author: str) -> str:
