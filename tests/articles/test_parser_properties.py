@@ -1,6 +1,7 @@
 """Whatever text arrives, the parser answers with an article or a ParseError, never a crash,
 and what it returns is consistent: every offset points at the text it claims to."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,17 @@ SHAPED_LINES = st.sampled_from(
         "<p>Inline <em>HTML</em> here.</p><script>alert(1)</script>",
         "Click Here to Leave a Comment Below 0 comments",
         "■",
+        "title: .nan",
+        "date: .inf",
+        'author: "\\0"',
+        "lang: -.inf",
+        "Title: A field",
+        "Created: 01-Jun-2001",
+        "\x00",
+        "A line with a NUL\x00 inside.",
+        "→ https://example.org/source",
+        "Photo by Ann Example, CC BY-SA 4.0.",
+        "6 Comments on A headline",
         "",
         "",
     ]
@@ -102,5 +114,99 @@ def test_a_damaged_seed_still_gives_a_consistent_article_or_a_parse_error(
     try:
         article = parse_article(damaged, file_name=seed.name)
     except ParseError:
+        return
+    assert_consistent(article)
+
+
+def assert_no_nul_and_json_safe(article) -> None:
+    strings = [article.title, article.kicker, article.standfirst, article.body, article.url or ""]
+    strings += [sentence.text for sentence in article.sentences]
+    strings += [reference.raw_text for reference in article.references]
+    assert not any("\x00" in text for text in strings)
+    # PostgreSQL's jsonb takes no NaN or infinity and no NUL: the metadata must be plain JSON.
+    encoded = json.dumps(article.metadata, allow_nan=False)
+    assert "\\u0000" not in encoded
+
+
+YAML_ODD_VALUES = st.sampled_from(
+    [
+        ".nan",
+        ".NaN",
+        ".inf",
+        "-.inf",
+        '"\\0"',
+        '"a\\x00b"',
+        "!!float nan",
+        "~",
+        "[.nan, .inf]",
+        "{a: .nan}",
+        "1e400",
+        "2023-13-45",
+        "!!binary AAAA",
+        "&x [*x]",
+        "!!int abc",
+        "*nowhere",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    keys=st.lists(
+        st.sampled_from(["title", "date", "author", "published", "subject", "lang", "x"]),
+        min_size=1,
+        max_size=5,
+    ),
+    values=st.lists(YAML_ODD_VALUES, min_size=5, max_size=5),
+)
+def test_nan_inf_and_nul_in_front_matter_never_crash_and_never_reach_the_database(
+    keys: list[str], values: list[str]
+) -> None:
+    fields = "\n".join(f"{key}: {value}" for key, value in zip(keys, values, strict=False))
+    text = f"---\n{fields}\n---\n# A headline\n\nThe raid began on Monday.\n"
+    try:
+        article = parse_article(text, file_name="generated.md")
+    except ParseError as error:
+        assert str(error).strip()
+        return
+    assert_consistent(article)
+    assert_no_nul_and_json_safe(article)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=ARTICLE_TEXT,
+    positions=st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=5),
+)
+def test_nul_characters_anywhere_are_removed_with_a_warning(
+    text: str, positions: list[float]
+) -> None:
+    for position in positions:
+        cut = int(len(text) * position)
+        text = text[:cut] + "\x00" + text[cut:]
+    try:
+        article = parse_article(text, file_name="generated.txt")
+    except ParseError as error:
+        assert str(error).strip()
+        return
+    assert_consistent(article)
+    assert_no_nul_and_json_safe(article)
+    assert any("NUL" in warning for warning in article.warnings)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    unit=st.sampled_from(["word ", "a", "[1]", "*a", "(", "<b>", "1. ", "Mr. X. ", "\\[", "^"]),
+    repeat=st.integers(min_value=10_000, max_value=60_000),
+    markdown=st.booleans(),
+)
+def test_a_huge_line_of_any_shape_parses_consistently(
+    unit: str, repeat: int, markdown: bool
+) -> None:
+    text = f"A headline\n\nThe raid began on Monday.\n\n{unit * repeat}\n\nIt ended.\n"
+    try:
+        article = parse_article(text, file_name="huge.md" if markdown else "huge.txt")
+    except ParseError as error:
+        assert str(error).strip()
         return
     assert_consistent(article)
