@@ -32,6 +32,7 @@ from django.db import connection
 
 from articles.importer import article_import_file
 from articles.models import Article
+from articles.parser import ParseError, decode_article, parse_article
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted((ROOT / "fixtures").glob("0*.txt")) + sorted(
@@ -247,13 +248,64 @@ def row_counts(models: list) -> dict[str, int]:
     return {models[index]._meta.label: counts[index] for index in range(len(models))}
 
 
+def fuzz_parser(options: argparse.Namespace) -> None:
+    """The same mutations through decode_article and parse_article only."""
+    rng = random.Random(options.seed)
+    pool = [(path.name, path.read_bytes()) for path in SOURCES]
+    weights = [1 / max(len(data), 2000) for _name, data in pool]
+    totals: collections.Counter = collections.Counter()
+    tracebacks: list[str] = []
+    started = time.perf_counter()
+    for index in range(options.files):
+        if time.perf_counter() - started > options.minutes * 60:
+            break
+        name, data = rng.choices(pool, weights)[0]
+        file_name, mutated = mutate(data, name, rng, pool)
+        if rng.random() < 0.3:
+            file_name, mutated = mutate(mutated or b" ", file_name or name, rng, pool)
+        totals["ran"] += 1
+        try:
+            parse_article(decode_article(mutated), file_name=file_name or "unnamed")
+            totals["parsed"] += 1
+        except ParseError as error:
+            totals["rejected"] += 1
+            totals["rejected_without_message"] += not str(error).strip()
+        except Exception:  # counting them is the point
+            totals["tracebacks"] += 1
+            tracebacks.append(f"{file_name}:\n{traceback.format_exc()}")
+        if (index + 1) % 1000 == 0:
+            elapsed = time.perf_counter() - started
+            print(
+                f"  {index + 1} files, {elapsed:.0f} s, tracebacks {totals['tracebacks']}",
+                flush=True,
+            )
+    print()
+    print(
+        f"files run through decode_article + parse_article: {totals['ran']} in {time.perf_counter() - started:.0f} s (shared machine)"
+    )
+    print(f"tracebacks: {totals['tracebacks']}")
+    print(
+        f"parsed: {totals['parsed']}; rejected with a message: {totals['rejected'] - totals['rejected_without_message']} (without one: {totals['rejected_without_message']})"
+    )
+    for text in tracebacks[:5]:
+        print(text)
+
+
 def main() -> None:
     arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     arguments.add_argument("--files", type=int, default=10_000)
     arguments.add_argument("--seed", type=int, default=7)
     arguments.add_argument("--minutes", type=float, default=60.0, help="stop after this long")
     arguments.add_argument("--reuse", action="store_true", help="allow a database with articles")
+    arguments.add_argument(
+        "--parser-only",
+        action="store_true",
+        help="decode and parse only (no database): many more files in the same time",
+    )
     options = arguments.parse_args()
+    if options.parser_only:
+        fuzz_parser(options)
+        return
     if Article.objects.exists() and not options.reuse:
         sys.exit(
             f"{connection.settings_dict['NAME']} holds articles: use a throwaway database (or --reuse)"

@@ -36,7 +36,7 @@ SEEDS = ROOT / "fixtures"
 # Markup or page debris left in a claim: tags, template braces, Markdown link syntax, escapes,
 # table bars, "[edit]" links, bare URLs.
 _DEBRIS = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>|[{}\\|]|\]\(|\[edit\]|^\W*$|https?://")
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]\s]*(?:\[[^\]]*\]|[⁰¹²³⁴⁵⁶⁷⁸⁹*])*$")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]\s]*(?:\^?\[[^\]]*\]|[⁰¹²³⁴⁵⁶⁷⁸⁹*])*[\"'”’»)\s]*$")
 # The parser's stages, timed by wrapping the functions the pipeline calls.
 _STAGES = {
     "html": "html_document",

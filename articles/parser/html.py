@@ -148,11 +148,19 @@ def _is_furniture(element: etree._Element) -> bool:
     if not isinstance(element.tag, str):
         return True
     tag = element.tag.lower()
+    words = f"{element.get('class') or ''} {element.get('id') or ''}"
+    role = (element.get("role") or "").lower()
+    if tag == "aside" and (
+        role in ("doc-footnote", "doc-endnotes", "doc-endnote")
+        or re.search(r"footnote|endnote|references", words, re.IGNORECASE)
+    ):
+        return False  # Docutils and pandoc put notes in <aside>: they are the notes
     if tag in _DROP_TAGS:
         return True
     if element.get("hidden") is not None or element.get("aria-hidden") == "true":
         return True
-    role = (element.get("role") or "").lower()
+    if role == "doc-backlink" and re.fullmatch(r"\W*\d{1,3}\W*", element.text_content() or ""):
+        return False  # the note's own number, written as a link back to its marker
     if role in (
         "navigation",
         "banner",
@@ -163,7 +171,6 @@ def _is_furniture(element: etree._Element) -> bool:
         "doc-backlink",
     ):
         return True
-    words = f"{element.get('class') or ''} {element.get('id') or ''}"
     if tag in ("body", "html", "article", "main"):
         return False
     # Reference lists are content here, even in a "references" block of a footer-ish name.
@@ -263,6 +270,13 @@ class _BlockWriter:
             self._flush()
             for number, key, value in _field_rows(element):
                 self.lines.append(_Line(number, f"{key} {value}"))
+            self.lines.append(_Line(element.sourceline or 0, "", kind="break"))
+            return
+        if tag == "table" and _note_rows(element):
+            # Docutils writes each footnote as a table row: a "[4]" cell, then the note.
+            self._flush()
+            for number, label, text in _note_rows(element):
+                self.lines.append(_Line(number, f"{label} {text}", kind="item"))
             self.lines.append(_Line(element.sourceline or 0, "", kind="break"))
             return
         if tag in _SKIP_CONTENT or tag == "hr":
@@ -418,6 +432,34 @@ def _field_rows(table: etree._Element) -> list[tuple[int, str, str]]:
             return []
         rows.append((row.sourceline or 0, key, value))
     return rows if len(rows) >= 3 else []
+
+
+_NOTE_LABEL = re.compile(r"\[?(\d{1,3})[\].]?")
+
+
+def _note_rows(table: etree._Element) -> list[tuple[int, str, str]]:
+    """(line, "[n]", text) of a table whose every row is a note number and the note."""
+    rows = []
+    for row in table.iter("tr"):
+        cells = [cell for cell in row if isinstance(cell.tag, str) and cell.tag in ("th", "td")]
+        if len(cells) != 2:
+            return []
+        label = _NOTE_LABEL.fullmatch(clean_inline_text(cells[0].text_content()).strip())
+        text = clean_inline_text(cells[1].text_content()).strip()
+        if label is None or not text:
+            return []
+        url = next(
+            (
+                (link.get("href") or "").strip()
+                for link in cells[1].iter("a")
+                if (link.get("href") or "").startswith(("http://", "https://"))
+            ),
+            "",
+        )
+        if url and url not in text:
+            text = f"{text} {url}"
+        rows.append((row.sourceline or 0, f"[{label[1]}]", text))
+    return rows
 
 
 def _int(value: str | None, default: int) -> int:

@@ -41,6 +41,10 @@ _NAME_WORD = (
 _AUTHOR_YEAR_PART = re.compile(
     rf"^(?P<names>[A-Z][\w’'.\-]*(?:\s+{_NAME_WORD}){{0,5}}?)(?P<et_al>\s+et\s+al\.?)?(?P<comma>,)?\s+(?P<year>\d{{4}})[a-z]?(?:,\s*(?:pp?\.|para\.)\s*[\d\-–]+)?$"
 )
+_NARRATIVE = re.compile(
+    r"\b(?P<names>[A-Z][\w’'\-]+(?:\s+(?:and|&)\s+[A-Z][\w’'\-]+)?)(?:\s+et\s+al\.?)?"
+    r"\s+\((?P<year>\d{4})[a-z]?\)"
+)
 _NAME_ONLY = re.compile(rf"^[A-Z][\w’'.\-]*(?:\s+{_NAME_WORD}){{0,3}}$")
 _MONTH_WORD = re.compile(
     r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$", re.IGNORECASE
@@ -93,6 +97,13 @@ def _find_citations(
             found.append((match.start(), match.end(), match.group(0), number, "numbered"))
     for match in _FOOTNOTE_MARKER.finditer(text):
         found.append((match.start(), match.end(), match.group(0), f"^{match.group(1)}", "footnote"))
+    if style == "author-year":
+        # Narrative citations: "Li et al. (2014) show …", "as Smith and Jones (2019) note":
+        # only when the name and year resolve to an entry, since "in Kyiv (2022)" is prose.
+        for match in _NARRATIVE.finditer(text):
+            resolved = _resolve_author_year(match["names"], match["year"], references_by_key)
+            if resolved:
+                found.append((match.start(), match.end(), match.group(0), resolved, "author-year"))
     for match in _PANDOC_CITATION.finditer(text):
         found.append((match.start(), match.end(), match.group(0), None, "pandoc"))
     for match in _PARENTHESIS.finditer(text):

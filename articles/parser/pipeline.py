@@ -119,6 +119,10 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
     )
     references_by_key = {reference.key: reference for reference in references}
     numbered_keys = {entry.number for entry in raw_entries if entry.number}
+    entry_keys_by_url: dict[str, str] = {}
+    for reference in references:
+        if reference.in_bibliography and reference.url:
+            entry_keys_by_url.setdefault(reference.url, reference.key)
 
     paragraphs = _build_paragraphs(body_lines, is_markdown)
     language = page_fields.get("language") or _language_from(front) or ""
@@ -154,6 +158,7 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
                         unlisted=unlisted,
                         links=links,
                         warnings=warnings,
+                        entry_keys_by_url=entry_keys_by_url,
                     )
                 body_parts.append(paragraph.text)
                 offset += len(paragraph.text) + 2
@@ -186,6 +191,7 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
                             unlisted=unlisted,
                             links=links,
                             warnings=warnings,
+                            entry_keys_by_url=entry_keys_by_url,
                         )
                     if not inside:
                         continue
@@ -201,6 +207,7 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
                         unlisted=unlisted,
                         links=links,
                         warnings=warnings,
+                        entry_keys_by_url=entry_keys_by_url,
                     )
                     indexes.append(len(citations))
                     citations.append(
@@ -398,6 +405,7 @@ def _resolve_kind(
     unlisted: dict[str, ParsedReference],
     links: dict[str, ParsedReference],
     warnings: list[ParseWarning],
+    entry_keys_by_url: dict[str, str],
 ) -> str | None:
     """The reference key a found citation points at (None: unresolved), warning as needed."""
     if kind == "numbered" and key not in numbered_keys:
@@ -430,6 +438,9 @@ def _resolve_kind(
     if kind == "link":
         # A Source at that URL, the same for every link to it (its first text is its label).
         assert key is not None
+        if key in entry_keys_by_url:
+            # The title linked in the text and its note in the list: one source.
+            return entry_keys_by_url[key]
         reference = links.get(key)
         if reference is None:
             reference = ParsedReference(

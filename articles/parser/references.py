@@ -39,7 +39,8 @@ _REFERENCES_HEADING = re.compile(
     re.IGNORECASE,
 )
 # Wikipedia's backlinks before an entry: "^", "^ a b c".
-_BACKLINKS = re.compile(r"^\s*\^(?:\s*[a-z]{1,2}\b(?![.\w]))*\s*")
+# Docutils' backlink counts: "(1, 2)" before the entry of a note cited twice.
+_BACKLINKS = re.compile(r"^\s*(?:\^(?:\s*[a-z]{1,2}\b(?![.\w]))*|\(\d{1,3}(?:,\s*\d{1,3})+\))\s*")
 # When the reader fetched the page, not when it was published.
 _RETRIEVAL = re.compile(
     r"(?:\b(?:retrieved|accessed|archived(?:\s+from\s+the\s+original)?|abgerufen(?:\s+am)?"
@@ -109,8 +110,8 @@ def _split_reference_list(
             style = "author-year"
         else:
             style = "numbered" if numbered else "unnumbered"
-        entries, warnings = _collect_entries(region, style)
-        return lines[:heading_index], entries, style, warnings
+        entries, warnings, rest = _collect_entries(region, style)
+        return lines[:heading_index] + rest, entries, style, warnings
 
     # Without a heading: the list starts at the last entry numbered 0 or 1 (lists start there),
     # provided what follows looks like a list rather than a numbered list inside the prose.
@@ -163,8 +164,8 @@ def _split_reference_list(
             and (cited or look_like_references)
             and prose_after <= 3
         ):
-            collected, warnings = _collect_entries(lines[index:], "numbered")
-            return lines[:index], collected, "numbered", warnings
+            collected, warnings, rest = _collect_entries(lines[index:], "numbered")
+            return lines[:index] + rest, collected, "numbered", warnings
         break
 
     # Author-year bibliography: the trailing run of "Name (YYYY...). ..." lines.
@@ -178,7 +179,7 @@ def _split_reference_list(
             continue
         break
     if start < len(lines):
-        entries, warnings = _collect_entries(lines[start:], "author-year")
+        entries, warnings, _rest = _collect_entries(lines[start:], "author-year")
         return lines[:start], entries, "author-year", warnings
     return lines, [], "", []
 
@@ -219,8 +220,15 @@ def _through_last_entry(region: list[_Line]) -> list[_Line]:
     return region[:end]
 
 
-def _collect_entries(region: list[_Line], style: str) -> tuple[list[_RawEntry], list[ParseWarning]]:
-    """The entries of a reference list; a line that is none is kept, with a warning."""
+def _collect_entries(
+    region: list[_Line], style: str
+) -> tuple[list[_RawEntry], list[ParseWarning], list[_Line]]:
+    """The entries of a reference list, its warnings, and the lines after it.
+
+    A line that is no entry is kept, with a warning. A heading ends the list: what follows it
+    ("Acknowledgements", "External links") is the article's again, not a reference.
+    """
+    rest: list[_Line] = []
     entries: list[_RawEntry] = []
     warnings: list[ParseWarning] = []
     region = _strip_trailing_junk(region)
@@ -236,12 +244,13 @@ def _collect_entries(region: list[_Line], style: str) -> tuple[list[_RawEntry], 
                 )
             )
         region = kept
-    for line in region:
+    for position, line in enumerate(region):
         text = line.text
         if not text.strip():
             continue
         if line.kind == "heading":
-            # "External links", "Further reading": the list is over.
+            # "External links", "Further reading", "Acknowledgements": the list is over.
+            rest = region[position:]
             break
         if style == "numbered":
             entry = _numbered_entry(line)
@@ -296,7 +305,7 @@ def _collect_entries(region: list[_Line], style: str) -> tuple[list[_RawEntry], 
                 "reference",
             )
         )
-    return entries, warnings
+    return entries, warnings, rest
 
 
 def _with_link(entry: _RawEntry, line: _Line) -> _RawEntry:
@@ -328,7 +337,7 @@ def _parse_free_reference(
     url_match = _URL.search(content)
     url = url_match.group(0).rstrip(".,;)>") if url_match else None
     without_url = _URL.sub(" ", content) if url_match else content
-    without_url = re.sub(r"<\s*>", " ", without_url)
+    without_url = re.sub(r"<\s*>|\(\s*\)", " ", without_url)
     found_date = find_date(without_url)
     published = found_date[0] if found_date else None
 

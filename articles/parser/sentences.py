@@ -234,7 +234,7 @@ def _split_sentences(original: str, language: str = "en") -> list[tuple[int, int
 # What may follow a sentence's final punctuation: closing quotes and brackets (French « » too),
 # spaces, and citation markers ("killed.[2]", "said.”¹").
 _CLAIM_END = re.compile(
-    r"[.!?…](?:[\s\"'”’»)\]]|\[\^?[\w-]+(?:\s*[,–-]\s*[\w-]+)*\]|[⁰¹²³⁴⁵⁶⁷⁸⁹*])*$"
+    r"[.!?…](?:[\s\"'”’»)\]]|\^?\[\^?[\w-]+(?:\s*[,–-]\s*[\w-]+)*\]|[⁰¹²³⁴⁵⁶⁷⁸⁹*])*$"
 )
 _WORD = re.compile(r"[^\W\d_]{2,}")
 # Raw TeX or template code left in text ("{\displaystyle N}", "{{cite}}"): not prose.
