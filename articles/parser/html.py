@@ -130,17 +130,25 @@ def html_document(text: str) -> HtmlDocument:
     return HtmlDocument(tuple(lines), fields, tuple(warnings))
 
 
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
 def _remove(element: etree._Element) -> None:
     parent = element.getparent()
     if parent is None:
         return
-    # The tail is text after the element, not inside it: keep it.
+    # The tail is text after the element, not inside it: keep it. lxml refuses to store
+    # control characters it read itself (a comment's tail with \x01 in a damaged page).
     if element.tail:
+        tail = _XML_UNSAFE.sub("", element.tail)
         previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
+        try:
+            if previous is not None:
+                previous.tail = (previous.tail or "") + tail
+            else:
+                parent.text = (parent.text or "") + tail
+        except ValueError:
+            pass  # text lxml cannot hold is not text an author wrote
     parent.remove(element)
 
 

@@ -30,3 +30,16 @@ def test_a_declared_encoding_other_than_utf8_does_not_garble_decoded_text() -> N
     article = parse_article(page, file_name="page.xhtml")
     assert article.title == "Für alle"
     assert article.sentences[0].text == "Die Fähre ist am Montag ausgelaufen, sagte der Kapitän."
+
+
+def test_control_characters_after_a_removed_element_do_not_crash_the_page() -> None:
+    # Found by bench/fuzz_import.py: lxml refuses to store the control characters it read,
+    # when the text after a removed comment or script is moved to its neighbour.
+    page = (
+        "<html><head><title>T</title></head><body><p>Hello there, this is fine.</p>"
+        "<!-- c -->\x01\x02 tail text here.<script>x</script>\x0b\x1f more.<p>More text.</p>"
+        "</body></html>"
+    )
+    article = parse_article(page, file_name="a.html")
+    assert article.sentences[0].text == "Hello there, this is fine."
+    assert not any("\x01" in sentence.text for sentence in article.sentences)
