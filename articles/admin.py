@@ -267,6 +267,8 @@ class ArticleAdmin(admin.ModelAdmin):
         if outcome.failed:
             self.message_user(request, f"Not imported. {outcome.error}", messages.ERROR)
             return
+        for change in outcome.changes:
+            self.message_user(request, f"{outcome.file_name}: {change}", messages.INFO)
         counts = (
             ", ".join(
                 f"{count} {name.replace('_', ' ')}"

@@ -35,6 +35,7 @@ from articles.parser import (
 )
 from claims.models import Claim, ClaimLink, Evidence
 from claims.search import search_config_for
+from claims.services import claim_touch
 from sources.models import Outlet, Source, source_fingerprint
 from sources.normalize import normalize_outlet_name, normalize_text, outlet_name_from_url
 
@@ -59,6 +60,9 @@ class ImportOutcome:
     withdrawn: list[Claim] = dataclasses.field(default_factory=list)
     # What an unchanged file was found as, when under another name.
     note: str = ""
+    # Editorial work this import carried to an edited sentence, one line each (withdrawals
+    # are warnings): the summary shows every one, nothing moves silently.
+    changes: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -272,6 +276,10 @@ def _fit_lengths(parsed: ParsedArticle) -> tuple[ParsedArticle, list[str]]:
     return dataclasses.replace(parsed, references=tuple(references), citations=citations), warnings
 
 
+def _shorten(text: str, length: int = 80) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
 def _change_reason(file_name: str) -> str:
     return f"import {file_name}"[:CHANGE_REASON_MAX_LENGTH]
 
@@ -445,7 +453,7 @@ def _article_write(
     counts["citations_created"] = len(citations)
     counts["citations_unresolved"] = sum(1 for row in citation_rows if row.reference is None)
 
-    claims = _claims_sync(
+    claims, created_claim_ids = _claims_sync(
         article=article,
         parsed=parsed,
         is_new=is_new,
@@ -467,7 +475,7 @@ def _article_write(
         claims=claims,
         parsed=parsed,
         cited_sources=cited_sources,
-        is_new=is_new,
+        created_claim_ids=created_claim_ids,
         reason=reason,
         counts=counts,
     )
@@ -785,8 +793,16 @@ def _claims_sync(
             moving.append((claim, ordinal))
         if claim.text != sentence.text:
             counts["claims_carried"] += 1
+            if claim.status != Claim.Status.UNREVIEWED:
+                outcome.changes.append(
+                    f"sentence {claim.ordinal + 1} was edited (now sentence {ordinal + 1}); its "
+                    f"claim keeps its verdict “{claim.get_status_display()}”: "
+                    f"“{_shorten(claim.text)}” → “{_shorten(sentence.text)}”"
+                )
         claim.start, claim.end, claim.paragraph = sentence.start, sentence.end, sentence.paragraph
         claim.text = sentence.text
+        # A review form opened before this import showed the old text or place: now stale.
+        claim.version += 1
         changed.append(claim)
     if moving:
         parking = max([claim.ordinal for claim in existing] + [len(parsed.sentences)]) + 1
@@ -800,7 +816,7 @@ def _claims_sync(
         bulk_update_with_history(
             changed,
             Claim,
-            ["ordinal", "start", "end", "paragraph", "text"],
+            ["ordinal", "start", "end", "paragraph", "text", "version"],
             default_change_reason=reason,
         )
     counts["claims_updated"] += len(changed)
@@ -823,7 +839,9 @@ def _claims_sync(
         bulk_create_with_history(new_claims, Claim, default_change_reason=reason)
     counts["claims_created"] += len(new_claims)
     created = iter(new_claims)
-    return [claim if claim is not None else next(created) for claim in matched]
+    return [claim if claim is not None else next(created) for claim in matched], {
+        claim.pk for claim in new_claims
+    }
 
 
 def _close_matches(
@@ -919,7 +937,7 @@ def _claims_remove(
             kept.append(f"{evidence_count} piece{'s' if evidence_count != 1 else ''} of evidence")
         if claim.pk in linked:
             kept.append("its links to other claims")
-        text = claim.text if len(claim.text) <= 80 else claim.text[:79] + "…"
+        text = _shorten(claim.text)
         outcome.warnings.append(
             _WarnedText(
                 f"{file_name}: sentence {claim.ordinal + 1} is no longer in the article; its "
@@ -928,8 +946,11 @@ def _claims_remove(
             )
         )
         claim.withdrawn_at = now
+        claim.version += 1
     if to_withdraw:
-        bulk_update_with_history(to_withdraw, Claim, ["withdrawn_at"], default_change_reason=reason)
+        bulk_update_with_history(
+            to_withdraw, Claim, ["withdrawn_at", "version"], default_change_reason=reason
+        )
         outcome.withdrawn.extend(claim for claim in to_withdraw if claim in reviewed)
     counts["claims_withdrawn"] += len(to_withdraw)
     deleted = [pk for pk in claim_ids if pk not in withdrawn_ids]
@@ -975,15 +996,17 @@ def _cited_evidence_sync(
     claims: list[Claim],
     parsed: ParsedArticle,
     cited_sources: dict[int, Source],
-    is_new: bool,
+    created_claim_ids: set[int],
     reason: str,
     counts: collections.Counter[str],
 ) -> None:
     """A "cited" evidence row per (claim, source) the article's markers make; drop stale ones.
 
     `cited_sources` gives the source of each resolved citation by its index; an unresolved
-    marker cites nothing yet.
+    marker cites nothing yet. A claim that was there before this import and gains or loses
+    evidence here gets a new version, so a review form opened before it is refused as stale.
     """
+    is_new = len(created_claim_ids) == len(claims)
     wanted: set[tuple[int, int]] = set()
     for claim, sentence in zip(claims, parsed.sentences, strict=True):
         for index in sentence.citation_indexes:
@@ -993,6 +1016,7 @@ def _cited_evidence_sync(
 
     present: set[tuple[int, int]] = set()
     stale: list[int] = []
+    stale_claim_ids: list[int] = []
     if not is_new:
         rows = Evidence.objects.filter(
             claim_id__in=[claim.pk for claim in claims], stance=Evidence.Stance.CITED
@@ -1001,6 +1025,7 @@ def _cited_evidence_sync(
             present.add((claim_id, source_id))
             if added_by_id is None and (claim_id, source_id) not in wanted:
                 stale.append(pk)
+                stale_claim_ids.append(claim_id)
     if stale:
         counts["evidence_removed"] += _delete_with_history(
             Evidence.objects.filter(pk__in=stale), reason=reason
@@ -1012,6 +1037,10 @@ def _cited_evidence_sync(
     if to_create:
         bulk_create_with_history(to_create, Evidence, default_change_reason=reason)
     counts["evidence_created"] += len(to_create)
+    touched = {claim_id for claim_id, _ in wanted - present} - created_claim_ids
+    touched |= set(stale_claim_ids)
+    if touched:
+        claim_touch(touched)
 
 
 # ---------------------------------------------------------------------------

@@ -186,6 +186,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{progress}: {outcome.status} — {self._describe(outcome)}")
         for warning in outcome.warnings:
             self.stdout.write(f"    {warning.removeprefix(prefix)}")
+        for change in outcome.changes:
+            self.stdout.write(f"    {change}")
 
     def _describe(self, outcome: ImportOutcome) -> str:
         counts = outcome.counts
