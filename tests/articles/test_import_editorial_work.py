@@ -9,24 +9,12 @@ from django.utils import timezone
 from articles.importer import article_import_file
 from claims.models import Claim, ClaimLink, Evidence
 from claims.services import ClaimChanged, claim_set_verdict
+from tests.articles.reimport import give_verdict, replace_once
 from tests.factories import EditorFactory, EvidenceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
 FILE_NAME = "000_09d18a1f87d1f789.txt"
-
-
-def give_verdict(claim: Claim, editor, status: str = Claim.Status.CONTESTED) -> None:
-    claim.status = status
-    claim.reason = "Two outlets give different casualty figures."
-    claim.reviewed_by = editor
-    claim.reviewed_at = timezone.now()
-    claim.save()
-
-
-def replace_once(data: bytes, old: str, new: str) -> bytes:
-    assert data.count(old.encode()) == 1
-    return data.replace(old.encode(), new.encode())
 
 
 def versions() -> dict[int, int]:

@@ -3,12 +3,12 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.utils import timezone
 
 from articles.importer import article_import_file
 from articles.models import Article
 from claims.models import Claim, Evidence
 from sources.models import Source
+from tests.articles.reimport import give_verdict, replace_once
 from tests.factories import EditorFactory, EvidenceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,19 +23,6 @@ def row_counts() -> dict[str, int]:
         for app_label in ("articles", "claims", "sources")
         for model in apps.get_app_config(app_label).get_models(include_auto_created=True)
     }
-
-
-def give_verdict(claim: Claim, editor, status: str = Claim.Status.CONTESTED) -> None:
-    claim.status = status
-    claim.reason = "Two outlets give different casualty figures."
-    claim.reviewed_by = editor
-    claim.reviewed_at = timezone.now()
-    claim.save()
-
-
-def replace_once(data: bytes, old: str, new: str) -> bytes:
-    assert data.count(old.encode()) == 1
-    return data.replace(old.encode(), new.encode())
 
 
 def test_importing_the_same_files_twice_changes_nothing(seed_paths: dict[str, Path]) -> None:
