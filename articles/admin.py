@@ -2,6 +2,7 @@
 
 from pathlib import PurePath
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -13,6 +14,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from articles.corrections import article_record_corrections, citation_resolve
 from articles.forms import ArticleUploadForm
 from articles.importer import ImportOutcome, article_import_file
 from articles.models import Article, Citation, Contributor, Reference
@@ -31,8 +33,13 @@ IMPORTED_FIELDS = [
     "content_hash",
     "imported_at",
     "updated_at",
+    "corrected_fields",
     "metadata",
 ]
+
+
+# The correctable fields (see articles.corrections) that are columns of Article itself.
+CORRECTABLE_MODEL_FIELDS = ["title", "outlet", "published_on", "url"]
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -51,9 +58,13 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class ContributorInline(ReadOnlyInline):
+class ContributorInline(admin.TabularInline):
+    """The byline: chief editors correct it here (contributor permissions), and a re-import
+    then keeps their version."""
+
     model = Contributor
     fields = ["position", "role_label", "name", "role"]
+    extra = 0
 
 
 class ReferenceInline(ReadOnlyInline):
@@ -66,10 +77,79 @@ class ReferenceInline(ReadOnlyInline):
 
 class CitationInline(ReadOnlyInline):
     model = Citation
-    fields = ["position", "label", "reference", "source", "start", "end"]
+    fields = ["position", "label", "reference", "source", "resolved_by", "start", "end"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("reference", "source__outlet")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("reference", "source__outlet", "resolved_by")
+        )
+
+
+class UnresolvedCitationForm(forms.ModelForm):
+    class Meta:
+        model = Citation
+        fields = ["reference"]
+
+
+class UnresolvedCitationFormSet(forms.BaseInlineFormSet):
+    def _construct_form(self, i: int, **kwargs) -> forms.ModelForm:
+        form = super()._construct_form(i, **kwargs)
+        # The page's own article, whose body is loaded once: each row shows its context.
+        form.instance.article = self.instance
+        return form
+
+
+class UnresolvedCitationInline(admin.TabularInline):
+    """Markers the import could not resolve: pick the entry each one means.
+
+    Only the unresolved ones are editable (there are few), so the page does not render a list
+    of every reference for each of an article's thousand markers.
+    """
+
+    model = Citation
+    form = UnresolvedCitationForm
+    formset = UnresolvedCitationFormSet
+    fields = ["position", "label", "context", "reference"]
+    readonly_fields = ["position", "label", "context"]
+    extra = 0
+    can_delete = False
+    verbose_name = "unresolved marker"
+    verbose_name_plural = "unresolved markers (pick the reference each one points at)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).filter(reference__isnull=True)
+
+    def has_add_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        return request.user.has_perm("articles.change_article")
+
+    def get_formset(self, request: HttpRequest, obj: Article | None = None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields.get("reference")
+        if field is not None and obj is not None:
+            # The article's own entries, loaded once for every row's choice list.
+            references = list(Reference.objects.filter(article=obj).order_by("position"))
+            field.queryset = Reference.objects.filter(article=obj)
+            field.choices = [("", "— not resolved —")] + [
+                (reference.pk, str(reference)[:120]) for reference in references
+            ]
+            field.required = False
+            field.widget.can_add_related = field.widget.can_change_related = False
+            field.widget.can_delete_related = field.widget.can_view_related = False
+        return formset
+
+    @admin.display(description="In the text")
+    def context(self, citation: Citation) -> str:
+        body = citation.article.body
+        before = body[max(0, citation.start - 80) : citation.start]
+        return f"…{before}{body[citation.start : citation.end]}"
 
 
 class ClaimInline(ReadOnlyInline):
@@ -126,13 +206,21 @@ class ArticleAdmin(admin.ModelAdmin):
                     "content_hash",
                     "imported_at",
                     "updated_at",
+                    "corrected_fields",
                     "metadata",
                 ],
                 "classes": ["collapse"],
             },
         ),
     ]
-    inlines = [ContributorInline, ClaimInline, ReferenceInline, CitationInline]
+    inlines = [
+        ContributorInline,
+        UnresolvedCitationInline,
+        ClaimInline,
+        ReferenceInline,
+        CitationInline,
+    ]
+    autocomplete_fields = ["outlet"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return (
@@ -148,8 +236,50 @@ class ArticleAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
-        # Every field is what the file said; a re-import of the corrected file changes it.
+        # Chief editors correct the metadata (title, outlet, date, URL, byline) and resolve
+        # markers; everything else is what the file said, changed by a re-import.
+        return request.user.has_perm("articles.change_article")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        # Deleting an article would cascade to its reviewed claims: nobody does it here.
         return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Article | None = None) -> list[str]:
+        readonly = super().get_readonly_fields(request, obj)
+        if not self.has_change_permission(request, obj):
+            return readonly
+        return [field for field in readonly if field not in CORRECTABLE_MODEL_FIELDS]
+
+    def save_model(self, request: HttpRequest, obj: Article, form, change: bool) -> None:
+        corrected = [field for field in CORRECTABLE_MODEL_FIELDS if field in form.changed_data]
+        if not corrected:
+            return
+        # Only the corrected columns: a stale page never writes back the body or anything an
+        # import changed since it was loaded.
+        obj.save(update_fields=corrected)
+        article_record_corrections(article=obj, fields=corrected)
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if formset.model is Citation:
+            for inline_form in formset.forms:
+                if "reference" in inline_form.changed_data:
+                    citation_resolve(
+                        citation=inline_form.instance,
+                        reference=inline_form.cleaned_data["reference"],
+                        user=request.user,
+                    )
+            formset.new_objects, formset.deleted_objects = [], []
+            formset.changed_objects = [
+                (inline_form.instance, ["reference"])
+                for inline_form in formset.forms
+                if "reference" in inline_form.changed_data
+            ]
+            return
+        super().save_formset(request, form, formset, change)
+        if formset.model is Contributor and (
+            formset.new_objects or formset.changed_objects or formset.deleted_objects
+        ):
+            article_record_corrections(article=form.instance, fields=["byline"])
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("articles.publish_article")

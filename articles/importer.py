@@ -328,15 +328,6 @@ def _shares_most_sentences(article: Article, parsed: ParsedArticle) -> bool:
 # Writing one article
 # ---------------------------------------------------------------------------
 
-# What an editor can correct in the admin, and the fields that hold it.
-CORRECTABLE_FIELDS = {
-    "title": ["title"],
-    "outlet": ["outlet"],
-    "published_on": ["published_on"],
-    "url": ["url"],
-    "byline": [],
-}
-
 
 def _article_write(
     *,
@@ -382,7 +373,7 @@ def _article_write(
     outcome.status = "created" if is_new else "updated"
     outcome.article = article
 
-    resolutions: dict[tuple[str, int], str] = {}
+    resolutions: dict[tuple[str, int], tuple[str, int]] = {}
     if not is_new:
         resolutions = _editor_resolutions(article)
         # The file is the truth for these; editors' resolutions are carried over below.
@@ -431,10 +422,11 @@ def _article_write(
         occurrence = seen_labels[citation.label]
         seen_labels[citation.label] += 1
         resolved_by = None
-        if key is None and (citation.label, occurrence) in resolutions:
-            carried = resolutions[(citation.label, occurrence)]
+        # An editor's resolution stands over the parser's: it is editorial work.
+        if (citation.label, occurrence) in resolutions:
+            carried, editor_id = resolutions[(citation.label, occurrence)]
             if carried in references_by_key:
-                key, resolved_by = carried, True
+                key, resolved_by = carried, editor_id
         reference = references_by_key.get(key) if key is not None else None
         citation_rows.append(
             Citation(
@@ -445,6 +437,7 @@ def _article_write(
                 position=position,
                 start=citation.start,
                 end=citation.end,
+                resolved_by_id=resolved_by,
             )
         )
         if resolved_by:
@@ -504,15 +497,16 @@ def _article_save(article: Article, *, is_new: bool) -> None:
     article.save()
 
 
-def _editor_resolutions(article: Article) -> dict[tuple[str, int], str]:
-    """Markers an editor resolved by hand: (label, how many times seen before) -> reference key."""
-    resolutions: dict[tuple[str, int], str] = {}
+def _editor_resolutions(article: Article) -> dict[tuple[str, int], tuple[str, int]]:
+    """Markers an editor resolved by hand: (label, how many times seen before) -> (reference
+    key, the editor's id)."""
+    resolutions: dict[tuple[str, int], tuple[str, int]] = {}
     seen: collections.Counter[str] = collections.Counter()
     for label, key, resolved_by in article.citations.order_by("position").values_list(
         "label", "reference__key", "resolved_by"
     ):
         if resolved_by is not None and key is not None:
-            resolutions[(label, seen[label])] = key
+            resolutions[(label, seen[label])] = (key, resolved_by)
         seen[label] += 1
     return resolutions
 

@@ -29,3 +29,35 @@ def autocomplete_texts(
     )
     assert response.status_code == 200
     return [result["text"] for result in response.json()["results"]]
+
+
+def change_form_data(response) -> dict[str, str]:
+    """What a browser would send back from an admin change page left as loaded: the main form
+    and every inline formset (management forms included), as POST data."""
+
+    def value(raw) -> str | None:
+        if raw is None:
+            return ""
+        if raw is True:
+            return "on"
+        if raw is False:
+            return None
+        return str(getattr(raw, "pk", raw))
+
+    data: dict[str, str] = {}
+
+    def add(form) -> None:
+        for name, field in form.fields.items():
+            raw = form.initial.get(name, field.initial)
+            raw = raw() if callable(raw) else raw
+            converted = value(raw)
+            if converted is not None:
+                data[form.add_prefix(name)] = converted
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        add(formset.management_form)
+        for form in formset.forms:
+            add(form)
+    return data
