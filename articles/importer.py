@@ -85,9 +85,77 @@ class _WarnedText(str):
         warning.kind = kind
         return warning
 
+    def __reduce__(self) -> tuple:
+        # Crosses process boundaries in a bulk import's parsing workers.
+        return (_WarnedText, (str(self), self.kind))
+
 
 def _file_warning(file_name: str, warning: str) -> str:
     return _WarnedText(f"{file_name}: {warning}", getattr(warning, "kind", "other"))
+
+
+@dataclasses.dataclass(frozen=True)
+class PreparedFile:
+    """One file read, hashed and parsed, without the database: what the writer stores.
+
+    Pure and picklable, so a bulk import parses in worker processes while it writes.
+    """
+
+    file_name: str
+    content_hash: str
+    parsed: ParsedArticle | None = None
+    # The parser's warnings and the cuts to column lengths, each prefixed with the file name.
+    warnings: tuple[str, ...] = ()
+    error: str | None = None
+
+
+def file_content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def article_refusal(*, file_name: str, data: bytes) -> str | None:
+    """Why the file is refused before it is even hashed, if it is."""
+    if not file_name.strip():
+        return "the file has no name; give it one"
+    limit = settings.ARTICLE_UPLOAD_MAX_BYTES
+    if len(data) > limit:
+        return (
+            f"{file_name}: the file is larger than {limit:,} bytes (ARTICLE_UPLOAD_MAX_BYTES); "
+            "that is not one article"
+        )
+    return None
+
+
+def article_prepare(*, file_name: str, data: bytes, content_hash: str = "") -> PreparedFile:
+    """Parse one file (no database); never raises for bad input or a parser bug."""
+    content_hash = content_hash or file_content_hash(data)
+    refusal = article_refusal(file_name=file_name, data=data)
+    if refusal:
+        return PreparedFile(file_name=file_name, content_hash=content_hash, error=refusal)
+    try:
+        parsed = _parse_file(file_name=file_name, data=data)
+    except ParseError as error:
+        return PreparedFile(
+            file_name=file_name, content_hash=content_hash, error=f"{file_name}: {error}"
+        )
+    except Exception as error:
+        # A parser bug must not take down a whole import run or an upload: this file fails
+        # with a clear line (the traceback goes to the log for us), the others go on.
+        logger.exception("parser failed on %s", file_name)
+        return PreparedFile(
+            file_name=file_name,
+            content_hash=content_hash,
+            error=(
+                f"{file_name}: could not be read: the parser failed ({type(error).__name__}); "
+                "please report this file to the developers"
+            ),
+        )
+    parsed, length_warnings = _fit_lengths(parsed)
+    warnings = [_file_warning(file_name, warning) for warning in parsed.warnings]
+    warnings += [_file_warning(file_name, warning) for warning in length_warnings]
+    return PreparedFile(
+        file_name=file_name, content_hash=content_hash, parsed=parsed, warnings=tuple(warnings)
+    )
 
 
 def article_import_file(
@@ -106,49 +174,84 @@ def article_import_file(
     would withdraw reviewed claims is refused ("needs_force") unless `force`. With `dry_run`
     the whole write runs and is rolled back, so the counts are exact.
     """
-    outcome = ImportOutcome(file_name=file_name, status="failed")
-    if not file_name.strip():
-        outcome.error = "the file has no name; give it one"
-        return outcome
-    limit = settings.ARTICLE_UPLOAD_MAX_BYTES
-    if len(data) > limit:
-        outcome.error = (
-            f"{file_name}: the file is larger than {limit:,} bytes (ARTICLE_UPLOAD_MAX_BYTES); "
-            "that is not one article"
-        )
-        return outcome
-    content_hash = hashlib.sha256(data).hexdigest()
+    refusal = article_refusal(file_name=file_name, data=data)
+    if refusal:
+        return ImportOutcome(file_name=file_name, status="failed", error=refusal)
+    content_hash = file_content_hash(data)
     # Compared before parsing: an unchanged file costs one indexed query, whatever its size.
+    unchanged = _unchanged_outcome(file_name=file_name, content_hash=content_hash)
+    if unchanged is not None:
+        return unchanged
+    prepared = article_prepare(file_name=file_name, data=data, content_hash=content_hash)
+    return article_store(prepared=prepared, dry_run=dry_run, strict=strict, force=force)
+
+
+def articles_by_content_hash(content_hashes: Iterable[str]) -> dict[str, Article]:
+    """The stored article of each of these file hashes that is stored, with its number of
+    current claims (`current_claims`); one query for a whole batch.
+
+    A bulk import run again after an interruption skips every finished file at this cost,
+    without parsing it.
+    """
+    found: dict[str, Article] = {}
+    stored = (
+        Article.objects.filter(content_hash__in=list(set(content_hashes)))
+        .defer("body", "metadata")
+        .annotate(current_claims=Count("claims", filter=Q(claims__withdrawn_at__isnull=True)))
+        .order_by("pk")
+    )
+    for article in stored:
+        found.setdefault(article.content_hash, article)
+    return found
+
+
+def unchanged_outcome(*, file_name: str, article: Article, current_claims: int) -> ImportOutcome:
+    outcome = ImportOutcome(file_name=file_name, status="unchanged", article=article)
+    outcome.counts["claims_unchanged"] = current_claims
+    if article.source_file_name != file_name:
+        outcome.note = f"the same text as {article.source_file_name}"
+    return outcome
+
+
+def _unchanged_outcome(*, file_name: str, content_hash: str) -> ImportOutcome | None:
     same = (
         Article.objects.filter(content_hash=content_hash)
         .defer("body", "metadata")
         .order_by("pk")
         .first()
     )
-    if same is not None:
-        outcome.status = "unchanged"
-        outcome.article = same
-        outcome.counts["claims_unchanged"] = same.claims.current().count()
-        if same.source_file_name != file_name:
-            outcome.note = f"the same text as {same.source_file_name}"
+    if same is None:
+        return None
+    return unchanged_outcome(
+        file_name=file_name, article=same, current_claims=same.claims.current().count()
+    )
+
+
+def article_store(
+    *,
+    prepared: PreparedFile,
+    dry_run: bool = False,
+    strict: bool = False,
+    force: bool = False,
+    check_unchanged: bool = False,
+) -> ImportOutcome:
+    """Store a prepared file in one transaction; see `article_import_file`.
+
+    With `check_unchanged` the content hash is looked up first (a bulk import's worker parsed
+    the file in parallel; another file of the same run may have had the same text).
+    """
+    file_name = prepared.file_name
+    outcome = ImportOutcome(file_name=file_name, status="failed")
+    if check_unchanged:
+        unchanged = _unchanged_outcome(file_name=file_name, content_hash=prepared.content_hash)
+        if unchanged is not None:
+            return unchanged
+    if prepared.error is not None or prepared.parsed is None:
+        outcome.error = prepared.error or f"{file_name}: could not be read"
         return outcome
-    try:
-        parsed = _parse_file(file_name=file_name, data=data)
-    except ParseError as error:
-        outcome.error = f"{file_name}: {error}"
-        return outcome
-    except Exception as error:
-        # A parser bug must not take down a whole import run or an upload: this file fails
-        # with a clear line (the traceback goes to the log for us), the others go on.
-        logger.exception("parser failed on %s", file_name)
-        outcome.error = (
-            f"{file_name}: could not be read: the parser failed ({type(error).__name__}); "
-            "please report this file to the developers"
-        )
-        return outcome
-    parsed, length_warnings = _fit_lengths(parsed)
-    outcome.warnings = [_file_warning(file_name, warning) for warning in parsed.warnings]
-    outcome.warnings += [_file_warning(file_name, warning) for warning in length_warnings]
+    parsed = prepared.parsed
+    content_hash = prepared.content_hash
+    outcome.warnings = list(prepared.warnings)
     if strict and outcome.warnings:
         outcome.error = (
             f"{file_name}: {len(outcome.warnings)} warning(s) and --strict: not imported"

@@ -1,17 +1,36 @@
 import collections
+import concurrent.futures
 import logging
+import multiprocessing
+import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from articles.importer import ImportOutcome, article_import_file
+from articles import bulk
+from articles.importer import (
+    ImportOutcome,
+    article_import_file,
+    article_refusal,
+    article_store,
+    articles_by_content_hash,
+    file_content_hash,
+    unchanged_outcome,
+)
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 # A progress line at most this often (seconds) during a long run, with rate and time left.
 PROGRESS_INTERVAL = 2.0
+# Files read, hashed and looked up together: one query tells which are already stored.
+BATCH_SIZE = 200
+# Fewer files than this are parsed in this process: starting workers would cost more.
+PARALLEL_MIN_FILES = 50
+
+logger = logging.getLogger(__name__)
 
 
 def _plural(count: int, noun: str) -> str:
@@ -40,6 +59,13 @@ class Command(BaseCommand):
             help="Fail every file that gives a warning, instead of importing it with the warning.",
         )
         parser.add_argument(
+            "--jobs",
+            type=int,
+            default=min(4, os.cpu_count() or 1),
+            help="Worker processes that parse files while this one writes them "
+            "(default: the number of cores, at most 4; 1 parses here).",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Go ahead with updates that withdraw reviewed claims whose sentences are gone "
@@ -47,8 +73,18 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, paths: list[str], dry_run: bool, strict: bool, force: bool, **options
+        self,
+        *args,
+        paths: list[str],
+        dry_run: bool,
+        strict: bool,
+        force: bool,
+        jobs: int,
+        **options,
     ) -> None:
+        if jobs < 1:
+            raise CommandError("--jobs must be at least 1")
+        self.jobs = jobs
         importer_logger = logging.getLogger("articles.importer")
         level = importer_logger.level
         if options["verbosity"] < 2:
@@ -142,32 +178,100 @@ class Command(BaseCommand):
         return files, errors
 
     def _import_files(self, files: list[Path], outcomes: list[ImportOutcome]) -> None:
-        limit = settings.ARTICLE_UPLOAD_MAX_BYTES
         started = last_progress = time.monotonic()
-        for number, path in enumerate(files, start=1):
-            progress = f"[{number}/{len(files)}] {path.name}"
-            try:
-                with path.open("rb") as file:
-                    # One byte over the limit is enough for the importer to refuse the file.
-                    data = file.read(limit + 1)
-            except OSError as error:
-                outcome = ImportOutcome(
-                    file_name=path.name,
-                    status="failed",
-                    error=f"{path.name}: cannot be read: {error.strerror or error}",
-                )
-            else:
-                outcome = article_import_file(
-                    file_name=path.name, data=data, strict=self.strict, force=self.force
-                )
+        for number, outcome in enumerate(self._outcomes(files), start=1):
             outcomes.append(outcome)
-            self._write_progress(progress, outcome)
+            self._write_progress(f"[{number}/{len(files)}] {outcome.file_name}", outcome)
             now = time.monotonic()
             if len(files) > 1 and (
                 now - last_progress >= PROGRESS_INTERVAL or number == len(files)
             ):
                 last_progress = now
                 self.stdout.write(_progress_line(number, len(files), now - started))
+
+    def _outcomes(self, files: list[Path]) -> Iterator[ImportOutcome]:
+        """Each file's outcome, in order. A single file goes through `article_import_file`;
+        many are read and hashed in batches (finished files skipped at one query a batch),
+        the rest parsed by `jobs` worker processes while this one writes."""
+        if len(files) == 1 and self.jobs == 1:
+            data, error = _read(files[0])
+            if error is not None:
+                yield error
+                return
+            yield article_import_file(
+                file_name=files[0].name, data=data, strict=self.strict, force=self.force
+            )
+            return
+        pool = None
+        # A worker takes seconds to start (Django, the parser's models): worth it for a folder.
+        if self.jobs > 1 and len(files) >= PARALLEL_MIN_FILES:
+            pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=self.jobs,
+                # A clean interpreter per worker (not a fork of one holding a database
+                # connection), which ignores Ctrl-C: the command itself stops the run.
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=bulk.worker_setup,
+            )
+        try:
+            for batch_start in range(0, len(files), BATCH_SIZE):
+                yield from self._batch_outcomes(files[batch_start : batch_start + BATCH_SIZE], pool)
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
+
+    def _batch_outcomes(
+        self, files: list[Path], pool: concurrent.futures.Executor | None
+    ) -> Iterator[ImportOutcome]:
+        read: list[tuple[Path, bytes | None, ImportOutcome | None, str]] = []
+        for path in files:
+            data, error = _read(path)
+            if error is None and data is not None:
+                refusal = article_refusal(file_name=path.name, data=data)
+                if refusal is not None:
+                    data, error = (
+                        None,
+                        ImportOutcome(file_name=path.name, status="failed", error=refusal),
+                    )
+            read.append((path, data, error, file_content_hash(data) if data is not None else ""))
+        stored = articles_by_content_hash(content_hash for *_, content_hash in read if content_hash)
+        pending: dict[int, concurrent.futures.Future] = {}
+        for index, (path, data, _error, content_hash) in enumerate(read):
+            if data is None or content_hash in stored:
+                continue
+            if pool is not None:
+                pending[index] = pool.submit(
+                    bulk.prepare, file_name=path.name, data=data, content_hash=content_hash
+                )
+        for index, (path, data, error, content_hash) in enumerate(read):
+            if error is not None:
+                yield error
+                continue
+            article = stored.get(content_hash)
+            if article is not None:
+                yield unchanged_outcome(
+                    file_name=path.name, article=article, current_claims=article.current_claims
+                )
+                continue
+            future = pending.pop(index, None)
+            if future is None:
+                # Parsed here; the hash is looked up again first, as an earlier file of this
+                # run may have had the same text.
+                yield article_import_file(
+                    file_name=path.name, data=data, strict=self.strict, force=self.force
+                )
+                continue
+            try:
+                prepared = future.result()
+            except Exception:
+                # A worker died (killed, out of memory): this file is parsed here instead.
+                logger.exception("parsing worker failed on %s", path.name)
+                yield article_import_file(
+                    file_name=path.name, data=data, strict=self.strict, force=self.force
+                )
+                continue
+            yield article_store(
+                prepared=prepared, strict=self.strict, force=self.force, check_unchanged=True
+            )
 
     def _write_progress(self, progress: str, outcome: ImportOutcome) -> None:
         prefix = f"{outcome.file_name}: "
@@ -268,6 +372,19 @@ class Command(BaseCommand):
         ]
         for line in lines:
             self.stdout.write(line)
+
+
+def _read(path: Path) -> tuple[bytes | None, ImportOutcome | None]:
+    try:
+        with path.open("rb") as file:
+            # One byte over the limit is enough for the importer to refuse the file.
+            return file.read(settings.ARTICLE_UPLOAD_MAX_BYTES + 1), None
+    except OSError as error:
+        return None, ImportOutcome(
+            file_name=path.name,
+            status="failed",
+            error=f"{path.name}: cannot be read: {error.strerror or error}",
+        )
 
 
 def _progress_line(done: int, total: int, elapsed: float) -> str:
