@@ -1,5 +1,6 @@
 """Articles in the admin: read-only records of what was imported, plus the upload page."""
 
+import base64
 from pathlib import PurePath
 
 from django import forms
@@ -16,7 +17,7 @@ from django.utils.safestring import SafeString
 
 from articles.corrections import article_record_corrections, citation_resolve
 from articles.forms import ArticleUploadForm
-from articles.importer import ImportOutcome, article_import_file
+from articles.importer import ImportOutcome, article_import_file, file_content_hash
 from articles.models import Article, Citation, Contributor, Reference
 from articles.publication import articles_set_publication
 from claims.models import Claim
@@ -37,6 +38,21 @@ IMPORTED_FIELDS = [
     "metadata",
 ]
 
+
+# The file of an upload that waits for the editor's confirmation (it would withdraw reviewed
+# claims), in the session: confirming it does not need the file again.
+PENDING_UPLOAD_KEY = "articles_pending_upload"
+# What the confirmation page says the update would do, from a rolled-back run of it.
+PREVIEW_COUNTS = [
+    ("claims_withdrawn", "claims withdrawn (kept with their verdicts and history)"),
+    ("claims_carried", "claims carried to an edited sentence"),
+    ("claims_updated", "claims moved or edited"),
+    ("claims_created", "new claims"),
+    ("claims_removed", "unreviewed claims removed"),
+    ("claims_unchanged", "claims unchanged"),
+    ("evidence_created", "cited evidence added"),
+    ("evidence_removed", "cited evidence removed"),
+]
 
 # The correctable fields (see articles.corrections) that are columns of Article itself.
 CORRECTABLE_MODEL_FIELDS = ["title", "outlet", "published_on", "url"]
@@ -350,18 +366,25 @@ class ArticleAdmin(admin.ModelAdmin):
     def upload_view(self, request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm("articles.import_article"):
             raise PermissionDenied
+        preview = None
+        if request.method == "POST" and "confirm" in request.POST:
+            return self._upload_confirmed(request)
         if request.method == "POST":
             form = ArticleUploadForm(request.POST, request.FILES)
             if form.is_valid():
                 upload = form.cleaned_data["file"]
                 dry_run = form.cleaned_data["dry_run"]
+                file_name, data = PurePath(upload.name).name, upload.read()
                 outcome = article_import_file(
-                    file_name=PurePath(upload.name).name,
-                    data=upload.read(),
+                    file_name=file_name,
+                    data=data,
                     dry_run=dry_run,
                     force=form.cleaned_data["force"],
                 )
                 self._report_import(request, outcome, dry_run=dry_run)
+                if outcome.status == "needs_force" and not dry_run:
+                    preview = self._upload_preview(request, file_name=file_name, data=data)
+                    preview["withdrawn"] = outcome.withdrawn
                 if not outcome.failed and not dry_run:
                     # Back to an empty form, so a reload does not import the file again.
                     return redirect(request.path)
@@ -373,10 +396,51 @@ class ArticleAdmin(admin.ModelAdmin):
             "title": "Upload an article file",
             "opts": self.opts,
             "form": form,
+            "preview": preview,
             "max_bytes": settings.ARTICLE_UPLOAD_MAX_BYTES,
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/articles/article/upload.html", context)
+
+    def _upload_preview(self, request: HttpRequest, *, file_name: str, data: bytes) -> dict:
+        """What the refused update would change (a rolled-back run of it), and the file kept
+        in the editor's session so that one click confirms it without uploading it again."""
+        rehearsal = article_import_file(file_name=file_name, data=data, dry_run=True, force=True)
+        content_hash = file_content_hash(data)
+        request.session[PENDING_UPLOAD_KEY] = {
+            "file_name": file_name,
+            "content_hash": content_hash,
+            "data": base64.b64encode(data).decode("ascii"),
+        }
+        counts = rehearsal.counts
+        return {
+            "file_name": file_name,
+            "content_hash": content_hash,
+            "changes": [
+                (label, counts[key])
+                for key, label in PREVIEW_COUNTS
+                if counts[key] and not rehearsal.failed
+            ],
+            "carried": rehearsal.changes,
+            "error": rehearsal.error if rehearsal.failed else "",
+        }
+
+    def _upload_confirmed(self, request: HttpRequest) -> HttpResponse:
+        pending = request.session.get(PENDING_UPLOAD_KEY)
+        if not pending or pending.get("content_hash") != request.POST.get("confirm"):
+            self.message_user(
+                request,
+                "Nothing to confirm: that preview has expired or another one replaced it. "
+                "Upload the file again.",
+                messages.ERROR,
+            )
+            return redirect(request.path)
+        del request.session[PENDING_UPLOAD_KEY]
+        outcome = article_import_file(
+            file_name=pending["file_name"], data=base64.b64decode(pending["data"]), force=True
+        )
+        self._report_import(request, outcome, dry_run=False)
+        return redirect(request.path)
 
     def _report_import(
         self, request: HttpRequest, outcome: ImportOutcome, *, dry_run: bool

@@ -1,13 +1,22 @@
-"""Bulk import timings: one 2 MB file, and a folder of many seed-sized files with a resume.
+"""Bulk import timings: one 2 MB file, then a folder of 10,000 real-shaped files, interrupted
+twice (Ctrl-C, then kill -9) and resumed.
 
-Runs against DATABASE_URL (use a scratch database: the folder run commits, as the command does;
-everything it created is deleted at the end). Prints seconds and files per second.
+The folder holds variations of the seeds and of the tests/corpus articles (each with a title
+and URL of its own, so each is a new article). Runs against DATABASE_URL: use a throwaway
+database (the runs commit, as the command does; everything they created is deleted at the end):
 
+    createdb -h 127.0.0.1 -U postgres factcheck_bulk
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck_bulk
+    .venv/bin/python manage.py migrate
     .venv/bin/python bench/import_bulk.py --files 10000
+
+Prints seconds and files per second for each run, how many files each resume skipped, and
+checks that no article was left half-written by the interruptions.
 """
 
 import argparse
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -17,15 +26,23 @@ import time
 from pathlib import Path
 
 import django_setup  # noqa: F401 -- configures Django before the models are imported
+from django.db.models import Count
 
-from articles.importer import article_import_file
+from articles.importer import article_import_file, article_prepare
 from articles.models import Article
-from articles.parser import decode_article, parse_article
 from claims.models import Claim
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "fixtures").glob("0*.txt"))
+CORPUS = sorted(
+    path
+    for path in (ROOT / "tests" / "corpus").iterdir()
+    if path.suffix in (".txt", ".md", ".html", ".htm") and path.name != "README.md"
+)
 SENTENCE = "The raid lasted two days, officials in the region said on Tuesday. "
+# Of every 10 files, this many are corpus variations (bigger, every shape); the rest seeds.
+CORPUS_SHARE = 2
+PREFIX = "bulk-"
 
 
 def two_megabyte_file() -> bytes:
@@ -34,89 +51,171 @@ def two_megabyte_file() -> bytes:
     return ("A two-megabyte article\n\n" + body).encode()
 
 
-def write_folder(folder: Path, count: int) -> None:
-    titles = {
-        seed: parse_article(decode_article(seed.read_bytes()), file_name=seed.name).title
-        for seed in SEEDS
-    }
+def templates(paths: list[Path]) -> list[tuple[Path, bytes, str, str]]:
+    """(path, bytes, title, url) of each file the importer reads as an article."""
+    found = []
+    for path in paths:
+        data = path.read_bytes()
+        prepared = article_prepare(file_name=path.name, data=data)
+        if prepared.parsed is not None and prepared.parsed.title:
+            found.append((path, data, prepared.parsed.title, prepared.parsed.url or ""))
+    return found
+
+
+def variation(data: bytes, title: str, url: str, number: int) -> bytes:
+    """A new article from a template: its title and URL made its own, one sentence varied."""
+    data = data.replace(title.encode(), f"{title} (variant {number})".encode())
+    if url:
+        data = data.replace(url.encode(), f"{url}?variant={number}".encode())
+    return data.replace(b" said ", f" said on day {number % 28 + 1} ".encode(), 1)
+
+
+def write_folder(folder: Path, count: int) -> dict[str, int]:
+    seeds, corpus = templates(SEEDS), templates(CORPUS)
+    shapes = {"seed": 0, "corpus": 0}
+    chooser = random.Random(7)
     for number in range(count):
-        seed = SEEDS[number % len(SEEDS)]
-        # Each file its own article: a title of its own (the same title and date would be
-        # the same article).
-        title = titles[seed].encode()
-        copy = seed.read_bytes().replace(title, title + f" (copy {number})".encode())
-        (folder / f"copy-{number:05d}-{seed.name}").write_bytes(copy)
+        kind = "corpus" if corpus and number % 10 < CORPUS_SHARE else "seed"
+        path, data, title, url = chooser.choice(corpus if kind == "corpus" else seeds)
+        shapes[kind] += 1
+        name = f"{PREFIX}{number:05d}-{path.stem}{path.suffix}"
+        (folder / name).write_bytes(variation(data, title, url, number))
+    return shapes
 
 
-def command(folder: Path) -> list[str]:
-    return [sys.executable, str(ROOT / "manage.py"), "import_articles", str(folder)]
+def command(folder: Path, jobs: int) -> list[str]:
+    return [
+        sys.executable,
+        str(ROOT / "manage.py"),
+        "import_articles",
+        str(folder),
+        "--jobs",
+        str(jobs),
+    ]
+
+
+def stored() -> int:
+    return Article.objects.filter(source_file_name__startswith=PREFIX).count()
+
+
+def run(folder: Path, jobs: int, *, stop_after: float | None, stop_signal: int) -> dict:
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    before = stored()
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command(folder, jobs),
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # Its own process group, so kill -9 takes the workers too, as a terminal would.
+        start_new_session=True,
+    )
+    stopped = False
+    try:
+        # communicate, not wait: the command's output must be read as it comes, or a full
+        # pipe stops it.
+        output, errors = process.communicate(timeout=stop_after)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, stop_signal)
+        stopped = True
+        output, errors = process.communicate()
+    elapsed = time.perf_counter() - started
+    lines = output.splitlines()
+    return {
+        "elapsed": elapsed,
+        "returncode": process.returncode,
+        "stopped": stopped,
+        "new": stored() - before,
+        "progress": [line for line in lines if line.startswith("Progress:")][-1:],
+        "summary": [line for line in lines if line.startswith("Files:")],
+        "errors": errors.strip().splitlines()[-2:],
+        "unchanged": sum(1 for line in lines if ": unchanged —" in line),
+    }
+
+
+def half_written() -> int:
+    """Articles of the run stored without their claims (every file has sentences): an
+    interrupted write left behind. None may exist."""
+    return (
+        Article.objects.filter(source_file_name__startswith=PREFIX)
+        .annotate(claim_count=Count("claims"))
+        .filter(claim_count=0)
+        .count()
+    )
+
+
+def report(name: str, result: dict) -> None:
+    rate = result["new"] / result["elapsed"] if result["elapsed"] else 0
+    how = "stopped" if result["stopped"] else "finished"
+    print(
+        f"{name}: {how} after {result['elapsed']:.1f} s (exit {result['returncode']}), "
+        f"{result['new']:,} new articles ({rate:.1f}/s), {result['unchanged']:,} files "
+        "skipped as already imported"
+    )
+    for line in result["progress"] + result["summary"] + result["errors"]:
+        print(f"    {line}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=10_000)
-    parser.add_argument("--interrupt-after", type=float, default=20.0, help="seconds")
+    parser.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1))
+    parser.add_argument("--interrupt-after", type=float, default=60.0, help="seconds")
+    parser.add_argument("--skip-two-megabytes", action="store_true")
     options = parser.parse_args()
-    if Article.objects.filter(source_file_name__startswith="copy-").exists():
-        raise SystemExit("copies are already in this database; use a scratch database")
+    if stored():
+        raise SystemExit("files of an earlier run are in this database; use a scratch database")
+    print("shared machine: 2 cores, several other jobs running; numbers are wall-clock")
 
-    data = two_megabyte_file()
-    started = time.perf_counter()
-    outcome = article_import_file(file_name="two-megabytes.txt", data=data)
-    elapsed = time.perf_counter() - started
-    print(
-        f"2 MB file ({len(data):,} bytes): {outcome.status} in {elapsed:.2f} s, "
-        f"{outcome.counts['claims_created']:,} claims"
-    )
-    started = time.perf_counter()
-    again = article_import_file(file_name="two-megabytes.txt", data=data)
-    print(f"2 MB file again: {again.status} in {time.perf_counter() - started:.3f} s")
-    if outcome.article is not None:
-        Claim.objects.filter(article=outcome.article).delete()
-        outcome.article.delete()
+    if not options.skip_two_megabytes:
+        data = two_megabyte_file()
+        started = time.perf_counter()
+        outcome = article_import_file(file_name="two-megabytes.txt", data=data)
+        elapsed = time.perf_counter() - started
+        print(
+            f"2 MB file ({len(data):,} bytes): {outcome.status} in {elapsed:.2f} s, "
+            f"{outcome.counts['claims_created']:,} claims"
+        )
+        started = time.perf_counter()
+        again = article_import_file(file_name="two-megabytes.txt", data=data)
+        print(f"2 MB file again: {again.status} in {time.perf_counter() - started:.3f} s")
+        if outcome.article is not None:
+            Claim.objects.filter(article=outcome.article).delete()
+            outcome.article.delete()
 
     folder = Path(tempfile.mkdtemp(prefix="bulk-import-"))
     try:
-        write_folder(folder, options.files)
-        environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
         started = time.perf_counter()
-        first = subprocess.Popen(
-            command(folder),
-            env=environment,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            first.wait(timeout=options.interrupt_after)
-        except subprocess.TimeoutExpired:
-            first.send_signal(signal.SIGINT)  # Ctrl-C
-        output, errors = first.communicate()
-        interrupted_at = time.perf_counter() - started
-        done = Article.objects.filter(source_file_name__startswith="copy-").count()
+        shapes = write_folder(folder, options.files)
         print(
-            f"first run: interrupted after {interrupted_at:.1f} s with {done:,} files stored "
-            f"(exit {first.returncode}); last lines:"
+            f"wrote {options.files:,} files ({shapes['seed']:,} seed variations, "
+            f"{shapes['corpus']:,} corpus variations; "
+            f"{sum(path.stat().st_size for path in folder.iterdir()) / 1e6:.1f} MB) "
+            f"in {time.perf_counter() - started:.1f} s; --jobs {options.jobs}"
         )
-        for text in output.splitlines()[-3:] + errors.splitlines()[-2:]:
-            print(f"    {text}")
-        started = time.perf_counter()
-        second = subprocess.run(
-            command(folder), env=environment, capture_output=True, text=True, check=False
+        first = run(
+            folder, options.jobs, stop_after=options.interrupt_after, stop_signal=signal.SIGINT
         )
-        resumed = time.perf_counter() - started
-        total = Article.objects.filter(source_file_name__startswith="copy-").count()
-        summary = [text for text in second.stdout.splitlines() if text.startswith("Files:")]
-        print(f"second run: {resumed:.1f} s, exit {second.returncode}; {summary}")
+        report("run 1 (Ctrl-C)", first)
+        second = run(
+            folder, options.jobs, stop_after=options.interrupt_after, stop_signal=signal.SIGKILL
+        )
+        report("run 2 (kill -9)", second)
+        print(f"half-written articles after two interruptions: {half_written()}")
+        third = run(folder, options.jobs, stop_after=None, stop_signal=signal.SIGINT)
+        report("run 3 (to the end)", third)
+        total = stored()
+        working = first["elapsed"] + second["elapsed"] + third["elapsed"]
         print(
-            f"articles stored: {total:,} of {options.files:,}; "
-            f"{(total - done) / resumed:.1f} new files/s in the second run"
+            f"articles stored: {total:,} of {options.files:,}; half-written: {half_written()}; "
+            f"{total / working:.1f} files/s over the three runs ({working:.0f} s in all)"
         )
     finally:
         shutil.rmtree(folder)
-        copies = Article.objects.filter(source_file_name__startswith="copy-")
-        Claim.objects.filter(article__in=copies).delete()
-        copies.delete()
+        runs = Article.objects.filter(source_file_name__startswith=PREFIX)
+        Claim.objects.filter(article__in=runs).delete()
+        runs.delete()
 
 
 if __name__ == "__main__":

@@ -201,3 +201,54 @@ def test_an_upload_that_would_withdraw_a_reviewed_claim_previews_it_then_needs_t
 
     claim.refresh_from_db()
     assert claim.withdrawn_at is not None and claim.status == "false"
+
+
+def test_the_preview_of_a_withdrawing_update_lists_what_changes_and_one_click_confirms_it(
+    editor_client: Client, seed_paths: dict[str, Path]
+) -> None:
+    path = seed_paths["000"]
+    upload(editor_client, path.name, path.read_bytes())
+    gone = Claim.objects.get(ordinal=8)
+    gone.status, gone.reason, gone.reviewed_at = "false", "Wrong figure.", timezone.now()
+    gone.save()
+    changed = path.read_bytes().replace(gone.text.encode(), b"")
+    before = row_counts()
+
+    preview = upload(editor_client, path.name, changed)
+
+    assert preview.status_code == 200
+    page = " ".join(preview.text.split())
+    assert "Confirm: this update of 000_09d18a1f87d1f789.txt withdraws reviewed claims" in page
+    assert "Sentence 9 (False)" in page
+    assert "1 claims withdrawn (kept with their verdicts and history)" in page
+    assert row_counts() == before
+    content_hash = preview.context["preview"]["content_hash"]
+
+    confirmed = editor_client.post(reverse(UPLOAD), {"confirm": content_hash}, follow=True)
+
+    gone.refresh_from_db()
+    assert gone.withdrawn_at is not None and gone.status == "false"
+    assert any("article updated" in text for _, text in messages_of(confirmed))
+    # A second click finds nothing left to confirm and changes nothing.
+    again = editor_client.post(reverse(UPLOAD), {"confirm": content_hash}, follow=True)
+    assert any("Nothing to confirm" in text for _, text in messages_of(again))
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ('"a\\0b"', "a NUL character was removed"),
+        (".nan", "nan is not a number JSON can hold; kept as text"),
+        (".inf", "inf is not a number JSON can hold; kept as text"),
+    ],
+)
+def test_odd_front_matter_values_import_with_a_warning_not_a_500(
+    editor_client: Client, value: str, problem: str
+) -> None:
+    data = f"---\ntitle: Odd values\nscore: {value}\n---\n\nA sentence here.\n".encode()
+
+    response = upload(editor_client, "odd.md", data, follow=True)
+
+    assert response.status_code == 200
+    assert ("warning", f"odd.md: line 3: front matter score: {problem}") in messages_of(response)
+    assert Article.objects.get().title == "Odd values"

@@ -202,3 +202,19 @@ def test_it_imports_the_good_paths_when_one_is_missing(
     assert stderr.getvalue() == f"{tmp_path / 'nope'}: no such file or folder\n"
     assert "[1/1] 004_3263043cf6c7fdd3.txt: created" in stdout.getvalue()
     assert Article.objects.count() == 1
+
+
+def test_odd_front_matter_values_warn_and_the_run_goes_on(tmp_path: Path) -> None:
+    for number, value in enumerate(['"a\\0b"', ".nan", ".inf", "-.inf"]):
+        (tmp_path / f"odd-{number}.md").write_text(
+            f"---\ntitle: Odd values {number}\nscore: {value}\n---\n\nA sentence here.\n"
+        )
+    stdout, stderr = StringIO(), StringIO()
+
+    call_command("import_articles", str(tmp_path), stdout=stdout, stderr=stderr)
+
+    output = stdout.getvalue()
+    assert "Files: 4 created, 0 updated, 0 unchanged, 0 failed (4 in all)." in output
+    assert "line 3: front matter score: nan is not a number JSON can hold" in output
+    assert "a NUL character was removed" in output
+    assert "Traceback" not in output + stderr.getvalue()
