@@ -202,26 +202,30 @@ class Command(BaseCommand):
                 file_name=files[0].name, data=data, strict=self.strict, force=self.force
             )
             return
-        pool = None
+        self._pool = None
         # A worker takes seconds to start (Django, the parser's models): worth it for a folder.
-        if self.jobs > 1 and len(files) >= PARALLEL_MIN_FILES:
-            pool = concurrent.futures.ProcessPoolExecutor(
+        self._parallel = self.jobs > 1 and len(files) >= PARALLEL_MIN_FILES
+        try:
+            for batch_start in range(0, len(files), BATCH_SIZE):
+                yield from self._batch_outcomes(files[batch_start : batch_start + BATCH_SIZE])
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _workers(self) -> concurrent.futures.Executor | None:
+        """The parsing workers, started when a batch first has files to parse (a rerun that
+        finds everything imported starts none)."""
+        if self._parallel and self._pool is None:
+            self._pool = concurrent.futures.ProcessPoolExecutor(
                 max_workers=self.jobs,
                 # A clean interpreter per worker (not a fork of one holding a database
                 # connection), which ignores Ctrl-C: the command itself stops the run.
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=bulk.worker_setup,
             )
-        try:
-            for batch_start in range(0, len(files), BATCH_SIZE):
-                yield from self._batch_outcomes(files[batch_start : batch_start + BATCH_SIZE], pool)
-        finally:
-            if pool is not None:
-                pool.shutdown(wait=False, cancel_futures=True)
+        return self._pool
 
-    def _batch_outcomes(
-        self, files: list[Path], pool: concurrent.futures.Executor | None
-    ) -> Iterator[ImportOutcome]:
+    def _batch_outcomes(self, files: list[Path]) -> Iterator[ImportOutcome]:
         read: list[tuple[Path, bytes | None, ImportOutcome | None, str]] = []
         for path in files:
             data, error = _read(path)
@@ -235,9 +239,14 @@ class Command(BaseCommand):
             read.append((path, data, error, file_content_hash(data) if data is not None else ""))
         stored = articles_by_content_hash(content_hash for *_, content_hash in read if content_hash)
         pending: dict[int, concurrent.futures.Future] = {}
-        for index, (path, data, _error, content_hash) in enumerate(read):
-            if data is None or content_hash in stored:
-                continue
+        to_parse = [
+            index
+            for index, (_path, data, _error, content_hash) in enumerate(read)
+            if data is not None and content_hash not in stored
+        ]
+        pool = self._workers() if to_parse else None
+        for index in to_parse:
+            path, data, _error, content_hash = read[index]
             if pool is not None:
                 pending[index] = pool.submit(
                     bulk.prepare, file_name=path.name, data=data, content_hash=content_hash
