@@ -11,6 +11,7 @@ import dataclasses
 import difflib
 import hashlib
 import logging
+import re
 from collections.abc import Iterable
 
 import psycopg2.extras
@@ -1351,14 +1352,28 @@ def _match_articles_to_sources(*, articles: list[Article], consider) -> None:
             consider(source, article)
 
 
+_WORD = re.compile(r"\w+")
+
+
 def _match_sources_to_articles(*, sources: list[Source], consider) -> None:
     sources = [source for source in sources if normalize_text(source.title)]
     dates = {source.published_on for source in sources if source.published_on is not None}
     outlet_ids = {source.outlet_id for source in sources if source.outlet_id is not None}
     if not dates and not outlet_ids:
         return
-    # Only articles sharing a date or an outlet with some source can agree with it.
-    articles = Article.objects.filter(Q(published_on__in=dates) | Q(outlet_id__in=outlet_ids))
+    # Only articles sharing a date or an outlet with some source can agree with it, and only
+    # those whose title holds the longest word of some source's title (off the title trigram
+    # index): without that, each import of a big outlet's article read all its articles.
+    title_words = Q()
+    for source in sources:
+        words = _WORD.findall(normalize_text(source.title))
+        if words:
+            title_words |= Q(title__icontains=max(words, key=len))
+        else:
+            title_words |= Q(title__iexact=source.title.strip())
+    articles = Article.objects.filter(
+        Q(published_on__in=dates) | Q(outlet_id__in=outlet_ids), title_words
+    )
     articles_by_title: dict[str, list[Article]] = {}
     for article in articles.only("title", "outlet", "published_on"):
         articles_by_title.setdefault(normalize_text(article.title), []).append(article)
