@@ -57,6 +57,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Readers' pages from the cache, keyed by the content version PostgreSQL moves on with every
+    # change (factcheck/page_cache.py). Inside the CSP middleware, so each hit gets a fresh
+    # nonce in its header; before the session, which a hit never loads.
+    "factcheck.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -136,18 +140,35 @@ DATABASE_ROUTERS = ["factcheck.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
+# Whole pages for anonymous readers (factcheck/page_cache.py); PAGE_CACHE=0 turns it off.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=True)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", str(24 * 3600)))
+PAGE_CACHE_MAX_ENTRIES = int(os.environ.get("PAGE_CACHE_MAX_ENTRIES", "20000"))
+# The release a cached page belongs to (say, the commit); else a digest of the code.
+PAGE_CACHE_RELEASE = os.environ.get("PAGE_CACHE_RELEASE", "")
+
+
 def cache_settings(redis_url: str) -> dict[str, dict]:
     """Redis when REDIS_URL is set (shared by every worker and every app server); otherwise a
     table in the site's own PostgreSQL, so `bin/serve` needs nothing else. Not the per-process
     local-memory cache: with several workers an entry cleared in one would live on in the
-    others, and invalidating cached pages when an editor acts must reach them all."""
+    others, and invalidating cached pages when an editor acts must reach them all.
+
+    "pages" holds whole pages (factcheck/page_cache.py), apart from the rest: they are many and
+    large, and a page is stale the moment the content version moves on, so entries of old
+    versions only wait for expiry or the cull."""
     if redis_url:
         return {
-            "default": {
+            alias: {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
                 "LOCATION": redis_url,
-                "KEY_PREFIX": "factcheck",
+                "KEY_PREFIX": prefix,
+                **extra,
             }
+            for alias, prefix, extra in [
+                ("default", "factcheck", {}),
+                ("pages", "factcheck-pages", {"TIMEOUT": PAGE_CACHE_SECONDS}),
+            ]
         }
     return {
         "default": {
@@ -155,7 +176,15 @@ def cache_settings(redis_url: str) -> dict[str, dict]:
             # Made by `manage.py createcachetable` (bin/serve runs it; so does the test runner).
             "LOCATION": "factcheck_cache",
             "KEY_PREFIX": "factcheck",
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "factcheck_page_cache",
+            "KEY_PREFIX": "factcheck",
+            "TIMEOUT": PAGE_CACHE_SECONDS,
+            # The mix of URLs readers ask for; past it a third of the entries go, oldest first.
+            "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_MAX_ENTRIES},
+        },
     }
 
 
