@@ -11,6 +11,12 @@
 # p50/p99 latency and errors (socket errors, non-2xx/3xx). Servers are stopped on exit. Every
 # request goes to 127.0.0.1 only. gunicorn uses factcheck/gunicorn.py (workers from the core
 # count); the server, wrk and PostgreSQL share this machine's cores.
+#
+# The page cache (factcheck/page_cache.py) starts cold: the run gets a release of its own
+# (PAGE_CACHE_RELEASE), so no page cached before counts. "cold" requests each distinct URL of
+# the mix once (what readers meet right after an editor's change); the wrk runs after it are
+# warm. --no-page-cache serves without the cache, for comparison. The database needs the
+# migrations (the content version triggers): migrate a copy of the corpus, not the corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +27,8 @@ while [ $# -gt 0 ]; do
         --duration) duration="$2"; shift 2 ;;
         --connections) connections="$2"; shift 2 ;;
         --only) only="$2"; shift 2 ;;
-        *) echo "usage: bench/load.sh [--server gunicorn|granian] [--duration S] [--connections N] [--only NAME]" >&2; exit 2 ;;
+        --no-page-cache) export PAGE_CACHE=0; shift ;;
+        *) echo "usage: bench/load.sh [--server gunicorn|granian] [--duration S] [--connections N] [--only NAME] [--no-page-cache]" >&2; exit 2 ;;
     esac
 done
 only="${only:-}"
@@ -48,11 +55,18 @@ export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/factchec
 export DEBUG=0 SECRET_KEY="${SECRET_KEY:-load-test-only-0123456789-abcdefghijklmnopqrstuvwxyz}"
 export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 STATIC_ROOT="$scratch/static"
 export GUNICORN_ACCESS_LOG="" LOG_LEVEL=ERROR
+export PAGE_CACHE_RELEASE="load-$$-$(date +%s)"
 cores="$(nproc)"
 workers="${WEB_CONCURRENCY:-$cores}" threads="${GUNICORN_THREADS:-8}"
 export WEB_CONCURRENCY="$workers" GUNICORN_THREADS="$threads"
 
 .venv/bin/python manage.py collectstatic --no-input -v0
+if ! .venv/bin/python manage.py migrate --check >/dev/null 2>&1; then
+    echo "error: ${DATABASE_URL##*/} lacks migrations (the page cache needs claims 0011). Copy it" >&2
+    echo "       (createdb -T) and migrate the copy: the corpus itself stays read-only." >&2
+    exit 1
+fi
+.venv/bin/python manage.py createcachetable
 (cd bench && ../.venv/bin/python load_paths.py claims-mix 5000) > "$scratch/claims-mix.txt"
 (cd bench && ../.venv/bin/python load_paths.py claim-pages 5000) > "$scratch/claim-pages.txt"
 cat > "$scratch/mix.lua" <<'LUA'
@@ -121,6 +135,11 @@ start_server bench.hello_wsgi:application 8701
 start_server factcheck.wsgi:application 8702
 printf '%-22s %10s %22s %10s %10s %8s %8s\n' target "req/s" "vs hello" p50 p99 errors non-2xx
 measure hello 8701 /
+if [ -z "$only" ] || [[ "cold" == *"$only"* ]]; then
+    sort -u "$scratch/claims-mix.txt" > "$scratch/claims-mix-distinct.txt"
+    (cd bench && ../.venv/bin/python load_paths.py fetch "$scratch/claims-mix-distinct.txt" \
+        "http://127.0.0.1:8702" "$connections")
+fi
 measure "claims unfiltered" 8702 /claims/
 measure "claims mix" 8702 / "$scratch/claims-mix.txt"
 measure "claim pages" 8702 / "$scratch/claim-pages.txt"

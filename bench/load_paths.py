@@ -2,14 +2,26 @@
 
     .venv/bin/python bench/load_paths.py claims-mix 2000 > paths.txt
     .venv/bin/python bench/load_paths.py claim-pages 2000 > paths.txt
+    .venv/bin/python bench/load_paths.py fetch paths.txt http://127.0.0.1:8702 16
+
+`fetch` requests each path of the file once, from that many threads at a time (bench/load.sh's
+cold pass: with an empty page cache, each distinct URL is a miss), and prints req/s, p50, p99
+and errors in load.sh's columns, and how the page cache answered.
 
 The claims-page mix is what readers do there: mostly the first page, unfiltered or with one
 filter (a verdict, contested, reviewed, an article, an outlet, a source), some searches for
 common and rare words, the three sorts, and some later pages. Deterministic (seeded).
 """
 
+import http.client
 import random
+import statistics
 import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import django_setup  # noqa: F401  (sets Django up before the models are imported)
 
@@ -59,7 +71,64 @@ def claim_pages(count: int, randomizer: random.Random) -> list[str]:
     return [f"/claims/{pk}/" for pk in ids]
 
 
+def fetch(paths_file: str, base: str, concurrency: int) -> None:
+    lines = Path(paths_file).read_text(encoding="utf-8").splitlines()
+    paths = [line.strip() for line in lines if line.strip()]
+    address = urlsplit(base)
+    latencies: list[float] = []
+    statuses: Counter = Counter()
+    cache_answers: Counter = Counter()
+    errors = 0
+    lock = threading.Lock()
+    queue = iter(paths)
+
+    def worker() -> None:
+        nonlocal errors
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
+        while True:
+            with lock:
+                path = next(queue, None)
+            if path is None:
+                break
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path)
+                response = connection.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                with lock:
+                    errors += 1
+                connection.close()
+                connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
+                continue
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                statuses[response.status] += 1
+                cache_answers[(response.getheader("X-Page-Cache") or "none").split(":")[0]] += 1
+        connection.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    quantiles = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
+    non_2xx = sum(count for status, count in statuses.items() if not 200 <= status < 400)
+    print(
+        f"{'claims mix, cold':22} {len(latencies) / wall:10.2f} {'(each URL once)':>22} "
+        f"{quantiles[49] * 1000:8.2f}ms {quantiles[98] * 1000:8.2f}ms {errors:8} {non_2xx:8}"
+    )
+    answers = ", ".join(f"{answer}: {count}" for answer, count in cache_answers.most_common())
+    print(f"{'':22} {len(paths)} distinct URLs in {wall:.1f} s; page cache {answers}")
+
+
 def main() -> None:
+    if sys.argv[1] == "fetch":
+        fetch(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+        return
     kind, count = sys.argv[1], int(sys.argv[2])
     randomizer = random.Random(8)
     paths = {"claims-mix": claims_mix, "claim-pages": claim_pages}[kind](count, randomizer)

@@ -14,12 +14,17 @@ Honest by construction:
   cookie (a logged-in editor, or one who may be) bypasses the cache both ways.
 - Only a complete 200 response that sets no cookie, is not private or no-store, varies on
   nothing but Cookie (the session read, empty for these requests) and carries no CSRF token.
+- Each worker also keeps the pages it served last in its own memory, under the same keys: a
+  key names one version of one page, so an entry there can never be stale, only evicted. A hit
+  there is the version query alone.
 - The CSP nonce is never replayed: the page is stored with its nonce cut out, and every hit gets
   a fresh nonce, which ContentSecurityPolicyMiddleware (outside this one) puts in the header.
 """
 
 import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -55,10 +60,66 @@ SETTINGS_ON_PAGES = [
 CODE_DIRECTORIES = ["factcheck", "articles", "claims", "sources", "templates"]
 
 
+class LocalPages:
+    """The worker's own least-recently-used pages, at most `budget` bytes of them."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self.size = 0
+        self.entries: OrderedDict[str, tuple[dict, int]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> dict | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is None:
+                return None
+            self.entries.move_to_end(key)
+            return found[0]
+
+    def set(self, key: str, entry: dict) -> None:
+        size = sum(len(chunk) for chunk in entry["chunks"]) + 1024
+        if size > self.budget // 4:
+            return
+        with self.lock:
+            if key in self.entries:
+                return
+            self.entries[key] = (entry, size)
+            self.size += size
+            while self.size > self.budget:
+                _, (_, dropped) = self.entries.popitem(last=False)
+                self.size -= dropped
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+
+local_pages = LocalPages(budget=int(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 64 * 2**20)))
+
+
 def content_version(using: str = "default") -> int:
     """The page content version as the database `using` sees it now (one cheap query)."""
     with connections[using].cursor() as cursor:
         cursor.execute("SELECT factcheck_page_content_version()")
+        return cursor.fetchone()[0]
+
+
+VERSION_KEY_SQL = """
+SELECT (SELECT oid FROM pg_database WHERE datname = current_database())
+    || '.' || version.xmin || '.' || factcheck_page_content_version()
+FROM factcheck_page_content_version AS version WHERE id = 1
+"""
+
+
+def content_version_key(using: str = "default") -> str:
+    """The version as the cache key holds it, in the same one query: the number, and what makes
+    a number unique across databases. A database made anew (a new oid) or restored in place (the
+    version row rewritten: a new xmin) starts counting again, and a shared Redis may still hold
+    pages of that number from before."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(VERSION_KEY_SQL)
         return cursor.fetchone()[0]
 
 
@@ -92,7 +153,7 @@ def canonical_query(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-def page_key(request: HttpRequest, version: int) -> str:
+def page_key(request: HttpRequest, version: str) -> str:
     parts = [
         code_release(),
         repr([getattr(settings, name, None) for name in SETTINGS_ON_PAGES]),
@@ -196,7 +257,10 @@ class PageCacheMiddleware:
             return self.get_response(request)
         # Before the page reads anything, and from the database the page will read.
         using = settings.REPLICA_DATABASE if replica_configured() else "default"
-        key = page_key(request, content_version(using))
+        key = page_key(request, content_version_key(using))
+        entry = local_pages.get(key)
+        if entry is not None:
+            return self.hit(request, entry)
         page_cache = caches[CACHE_ALIAS]
         try:
             entry = page_cache.get(key)
@@ -204,17 +268,24 @@ class PageCacheMiddleware:
             logger.warning("page cache unavailable; serving uncached", exc_info=True)
             return self.get_response(request)
         if entry is not None:
-            response = response_from(request, entry)
-            response.headers[STATUS_HEADER] = "hit"
-            return response
+            local_pages.set(key, entry)
+            return self.hit(request, entry)
         response = self.get_response(request)
         reason = refusal(request, response)
         if reason is None:
+            entry = stored_entry(request, response)
+            local_pages.set(key, entry)
             try:
-                page_cache.set(key, stored_entry(request, response))
+                page_cache.set(key, entry)
             except Exception:
                 logger.warning("page cache unavailable; page not stored", exc_info=True)
             response.headers[STATUS_HEADER] = "miss"
         else:
             response.headers[STATUS_HEADER] = f"not stored: {reason}"
+        return response
+
+    @staticmethod
+    def hit(request: HttpRequest, entry: dict) -> HttpResponse:
+        response = response_from(request, entry)
+        response.headers[STATUS_HEADER] = "hit"
         return response

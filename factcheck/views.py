@@ -36,7 +36,9 @@ def suggest(request: HttpRequest, kind: str) -> JsonResponse:
     lookups = KINDS.get(kind)
     if lookups is None:
         raise Http404("No such list of suggestions.")
-    term = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
+    # PostgreSQL refuses a NUL in any string: one sent in the box is read as a space rather
+    # than failing the request.
+    term = " ".join(request.GET.get("q", "").replace("\x00", " ").split())[:SEARCH_MAX_LENGTH]
     results = lookups.suggestions(term) if len(term) >= SUGGEST_MIN_LENGTH else []
     response = JsonResponse({"results": [asdict(result) for result in results]})
     patch_cache_control(response, public=True, max_age=SUGGEST_CACHE_SECONDS)

@@ -65,6 +65,13 @@ def plain_static_files(settings) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def no_page_cache(settings) -> None:
+    # A page's own queries are what the query-count tests pin; the whole-page cache in front
+    # of them (factcheck/page_cache.py) has its own tests, which turn it on.
+    settings.PAGE_CACHE_ENABLED = False
+
+
 @pytest.fixture
 def editor() -> AbstractBaseUser:
     """A member of the Editors group, with the admin permissions that group grants."""

@@ -88,3 +88,13 @@ def test_an_untitled_work_is_offered_with_its_number_which_the_filter_resolves(c
     assert "errorlist" not in content
     assert "Cites the untitled work." in content
     assert f'value="Untitled (source {untitled.pk}) — Il Post"' in content
+
+
+def test_a_nul_in_the_term_is_read_as_a_space_not_a_server_error(client) -> None:
+    OutletFactory(name="The BBC")
+
+    # PostgreSQL refuses NUL in a string literal; bench/fuzz_query_strings.py found this 500.
+    for kind in ("articles", "outlets", "sources"):
+        assert suggestions(client, kind, "\x00\x01\x1f") == []
+    assert suggestions(client, "outlets", "the\x00bbc") == [{"value": "The BBC", "detail": ""}]
+    assert suggestions(client, "outlets", "bbc\x00") == [{"value": "The BBC", "detail": ""}]
