@@ -269,6 +269,9 @@ def main() -> None:
     )
     print(f"5xx responses: {len(five_hundreds)}")
     print(f"tracebacks: {len(tracebacks)}")
+    kinds = Counter(text.strip().splitlines()[-1][:120] for _, _, text in tracebacks)
+    for kind, count in kinds.most_common():
+        print(f"  {count:5} {kind}")
     moved = version_after - version_before
     print(f"content version moved by GETs: {moved} (must be 0: no request wrote)")
     for path, raw, status in five_hundreds[:5]:

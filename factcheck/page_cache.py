@@ -106,18 +106,19 @@ def content_version(using: str = "default") -> int:
         return cursor.fetchone()[0]
 
 
+# One statement, one snapshot, nothing to plan but a primary-key lookup and a short count.
 VERSION_KEY_SQL = """
-SELECT (SELECT oid FROM pg_database WHERE datname = current_database())
-    || '.' || version.xmin || '.' || factcheck_page_content_version()
-FROM factcheck_page_content_version AS version WHERE id = 1
+SELECT version.epoch || '.' || version.xmin || '.'
+    || (version.base + (SELECT count(*) FROM factcheck_page_content_change))
+FROM factcheck_page_content_version AS version WHERE version.id = 1
 """
 
 
 def content_version_key(using: str = "default") -> str:
-    """The version as the cache key holds it, in the same one query: the number, and what makes
-    a number unique across databases. A database made anew (a new oid) or restored in place (the
-    version row rewritten: a new xmin) starts counting again, and a shared Redis may still hold
-    pages of that number from before."""
+    """The version as the cache key holds it, in one query: the number, and what makes a number
+    unique across databases. A database made anew (a new random epoch) or restored in place (the
+    version row rewritten: a new xmin) counts the same numbers again, and a shared Redis may
+    still hold pages of those numbers from before."""
     with connections[using].cursor() as cursor:
         cursor.execute(VERSION_KEY_SQL)
         return cursor.fetchone()[0]

@@ -88,3 +88,29 @@ def test_settings_choose_redis_from_the_environment() -> None:
     assert backend("redis://127.0.0.1:6379/3") == (
         "django.core.cache.backends.redis.RedisCache redis://127.0.0.1:6379/3"
     )
+
+
+@pytest.mark.django_db
+def test_pages_are_shared_through_redis_when_redis_url_is_set(settings, client) -> None:
+    from factcheck import page_cache
+
+    settings.CACHES = cache_settings(REDIS_TEST_URL)
+    settings.PAGE_CACHE_ENABLED = True
+    # A release of the test's own, so no page a running site cached is found.
+    settings.PAGE_CACHE_RELEASE = f"test-{uuid.uuid4()}"
+    page_cache.code_release.cache_clear()
+    page_cache.local_pages.clear()
+    server = redis.Redis.from_url(REDIS_TEST_URL)
+    before = set(server.keys("factcheck-pages:1:page:*"))
+    added: set = set()
+    try:
+        assert client.get("/about/")["X-Page-Cache"] == "miss"
+        added = set(server.keys("factcheck-pages:1:page:*")) - before
+        assert len(added) == 1
+        # Another worker (nothing in its own memory) finds the page in Redis.
+        page_cache.local_pages.clear()
+        assert client.get("/about/")["X-Page-Cache"] == "hit"
+    finally:
+        server.delete(*added or ["-"])
+        page_cache.code_release.cache_clear()
+        page_cache.local_pages.clear()

@@ -51,7 +51,10 @@ USER_COLUMNS = ["first_name", "last_name"]
 FUNCTIONS = f"""
 CREATE TABLE factcheck_page_content_version (
     id smallint PRIMARY KEY CONSTRAINT factcheck_page_content_version_single_row CHECK (id = 1),
-    base bigint NOT NULL
+    base bigint NOT NULL,
+    -- Random per database: a database made anew counts from 1 again, and a shared Redis may
+    -- still hold pages of those numbers from the one before.
+    epoch text NOT NULL DEFAULT md5(random()::text || clock_timestamp()::text)
 );
 INSERT INTO factcheck_page_content_version (id, base) VALUES (1, 1);
 CREATE TABLE factcheck_page_content_change (
