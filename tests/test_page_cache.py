@@ -478,20 +478,25 @@ def test_every_write_statement_moves_the_version_and_a_rolled_back_one_does_not(
     seeded,
 ) -> None:
     claim = reviewed_claim()
-    version = content_version()
+    # (A statement can move it more than once: the stored counters' triggers write too.)
+    seen = [content_version()]
     with transaction.atomic():
         Claim.objects.filter(pk=claim.pk).update(reason="one")
+        seen.append(content_version())
         Claim.objects.filter(pk=claim.pk).update(reason="two")
+        seen.append(content_version())
         Evidence.objects.filter(claim=claim).update(quote="")
-    assert content_version() == version + 3
+        seen.append(content_version())
+    assert seen == sorted(set(seen))
 
     with transaction.atomic():
         with pytest.raises(RuntimeError), transaction.atomic():
             Claim.objects.filter(pk=claim.pk).update(reason="rolled back")
+            assert content_version() > seen[-1]
             raise RuntimeError
-        assert content_version() == version + 3
+        assert content_version() == seen[-1]
         Claim.objects.filter(pk=claim.pk).update(reason="three")
-    assert content_version() == version + 4
+    assert content_version() > seen[-1]
 
 
 def test_every_table_a_page_reads_moves_the_version() -> None:
@@ -509,7 +514,7 @@ def test_every_table_a_page_reads_moves_the_version() -> None:
     }
     unclassified = tables - triggered
     assert not unclassified, (
-        f"{sorted(unclassified)}: add a trigger (claims migration 0011's PAGE_TABLES) or, if no "
+        f"{sorted(unclassified)}: add a trigger (claims migration 0013's PAGE_TABLES) or, if no "
         "public page reads the table, add its model to NOT_ON_PAGES"
     )
     assert "auth_user" in triggered
