@@ -62,7 +62,7 @@ export WEB_CONCURRENCY="$workers" GUNICORN_THREADS="$threads"
 
 .venv/bin/python manage.py collectstatic --no-input -v0
 if ! .venv/bin/python manage.py migrate --check >/dev/null 2>&1; then
-    echo "error: ${DATABASE_URL##*/} lacks migrations (the page cache needs claims 0013). Copy it" >&2
+    echo "error: ${DATABASE_URL##*/} lacks migrations (the page cache needs claims 0014). Copy it" >&2
     echo "       (createdb -T) and migrate the copy: the corpus itself stays read-only." >&2
     exit 1
 fi

@@ -3,7 +3,7 @@ from Django's cache (a table in PostgreSQL, or Redis with REDIS_URL) until anyth
 changes.
 
 Honest by construction:
-- The key holds the page content version (claims migration 0013): PostgreSQL moves it on in the
+- The key holds the page content version (claims migration 0014): PostgreSQL moves it on in the
   same transaction as every write to a table pages are made from, whoever writes (an editor, an
   import, a raw UPDATE). It is read before the page is made and from the database the page
   reads (the replica, when there is one), so a cached page is never older than its key.

@@ -514,7 +514,7 @@ def test_every_table_a_page_reads_moves_the_version() -> None:
     }
     unclassified = tables - triggered
     assert not unclassified, (
-        f"{sorted(unclassified)}: add a trigger (claims migration 0013's PAGE_TABLES) or, if no "
+        f"{sorted(unclassified)}: add a trigger (claims migration 0014's PAGE_TABLES) or, if no "
         "public page reads the table, add its model to NOT_ON_PAGES"
     )
     assert "auth_user" in triggered

@@ -126,7 +126,7 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("articles", "0005_list_order_indexes"),
         ("sources", "0002_list_order_indexes"),
-        ("claims", "0012_list_indexes"),
+        ("claims", "0013_evidence_source_stance_id_index"),
     ]
 
     operations = [migrations.RunSQL(FORWARD, BACKWARD)]
