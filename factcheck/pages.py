@@ -8,8 +8,9 @@ from django.db.models import Count, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django_filters import FilterSet
+
+from factcheck.addresses import AddressPattern
 
 # One page length for every public list, so they read alike.
 PAGE_SIZE = 25
@@ -24,16 +25,13 @@ def absolute_url(request: HttpRequest, path: str) -> str:
 
 
 # A value no real address holds, replaced by each row's own: reverse() once per list, not per row.
-_URL_PLACEHOLDER = 987654321
 
 
 def url_pattern(view_name: str, argument: str) -> Callable[[object], str]:
     """A function of one value giving `reverse(view_name, kwargs={argument: value})`, by string
-    formatting. For integer ids and slugs only: they need no quoting in a path."""
-    prefix, suffix = reverse(view_name, kwargs={argument: _URL_PLACEHOLDER}).split(
-        str(_URL_PLACEHOLDER)
-    )
-    return lambda value: f"{prefix}{value}{suffix}"
+    formatting (factcheck.addresses.AddressPattern). A number stands in for the value while the
+    path is reversed, which every id and slug converter accepts."""
+    return AddressPattern(view_name, argument, numeric=True)
 
 
 def list_canonical_url(request: HttpRequest, path: str, page: Page) -> str:
