@@ -19,8 +19,10 @@ afterwards (whatever indexes the migrations define then), then the tables are va
 analyzed. Triggers stay on, so counters a later migration keeps by trigger stay exact: claims
 0011_stored_counters' triggers count each COPY chunk of evidence into claims_claim.evidence_count
 and each chunk of claims into claims_articleclaimcounts as the load goes (a corpus migrated
-later gets them from that migration's backfill, claims_counters_rebuild()); the summary checks
-both against the rows.
+later gets them from that migration's backfill, claims_counters_rebuild()), and claims
+0015_outlet_counters' recount each chunk's articles into claims_articlecoveragecounts and
+claims_outletcitationcounts (backfill: claims_article_extras_rebuild()); the summary checks all
+of them against the rows.
 
 Idempotent: a database already holding a corpus of the same size and seed is only migrated
 (new migrations apply; their data migrations backfill) and its counts printed. --force rebuilds.
@@ -1038,6 +1040,29 @@ def main() -> None:
             "stored.evidenced_unreviewed + stored.evidenced_supported + "
             "stored.evidenced_contested + stored.evidenced_false + stored.evidenced_unverifiable "
             "+ stored.evidenced_not_a_claim, stored.withdrawn)",
+            # The outlet page's counters (claims 0015_outlet_counters): both must be 0 too.
+            "articles, coverage off": "SELECT COUNT(*) FROM (SELECT article.id AS article_id, "
+            "COUNT(claim.id) sentences, COUNT(claim.id) FILTER (WHERE claim.status <> "
+            "'unreviewed') reviewed, COUNT(claim.id) FILTER (WHERE claim.checkworthy IS NOT "
+            "NULL) checked, COUNT(claim.id) FILTER (WHERE claim.checkworthy) checkworthy, "
+            "COUNT(claim.id) FILTER (WHERE claim.checkworthy AND EXISTS (SELECT 1 FROM "
+            "claims_evidence evidence WHERE evidence.claim_id = claim.id AND evidence.stance = "
+            "'cited')) cited FROM articles_article article LEFT JOIN claims_claim claim ON "
+            "claim.article_id = article.id AND claim.withdrawn_at IS NULL GROUP BY article.id) "
+            "counted FULL JOIN claims_articlecoveragecounts stored USING (article_id) WHERE "
+            "(counted.sentences, counted.reviewed, counted.checked, counted.checkworthy, "
+            "counted.cited) IS DISTINCT FROM (stored.sentences, stored.reviewed, stored.checked, "
+            "stored.checkworthy, stored.checkworthy_cited)",
+            "outlet citations off": "SELECT COUNT(*) FROM (SELECT outlet_id, article_id, "
+            "COUNT(*) total, COUNT(*) FILTER (WHERE status = 'contested') contested FROM "
+            "(SELECT DISTINCT source.outlet_id, claim.article_id, claim.id, claim.status FROM "
+            "claims_claim claim JOIN claims_evidence evidence ON evidence.claim_id = claim.id "
+            "JOIN sources_source source ON source.id = evidence.source_id WHERE source.outlet_id "
+            "IS NOT NULL) citing GROUP BY outlet_id, article_id) counted FULL JOIN "
+            "claims_outletcitationcounts stored USING (outlet_id, article_id) WHERE "
+            "(counted.total, counted.contested) IS DISTINCT FROM (stored.claims_unreviewed + "
+            "stored.claims_supported + stored.claims_contested + stored.claims_false + "
+            "stored.claims_unverifiable + stored.claims_not_a_claim, stored.claims_contested)",
         }.items():
             cursor.execute(sql)
             summary[label] = cursor.fetchone()[0]

@@ -4,11 +4,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-
-from claims.models import Claim, Evidence
+from claims.models import Claim
 
 VERDICTS = [status for status in Claim.Status if status != Claim.Status.UNREVIEWED]
+# The figures claims.models.ArticleCoverageCounts stores per article, by Coverage's names.
+COVERAGE_COLUMNS = ["sentences", "reviewed", "checked", "checkworthy", "checkworthy_cited"]
 
 
 @dataclass
@@ -32,38 +32,6 @@ class Coverage:
     @property
     def needs_citation(self) -> int:
         return self.checkworthy - self.checkworthy_cited
-
-
-def claims_coverage(claims: QuerySet) -> Coverage:
-    """One query whatever the number of claims."""
-    cited = Exists(Evidence.objects.filter(claim=OuterRef("pk"), stance=Evidence.Stance.CITED))
-    counts = (
-        claims.order_by()
-        .annotate(cited=cited)
-        .aggregate(
-            sentence_total=Count("pk"),
-            checked_total=Count("pk", filter=Q(checkworthy__isnull=False)),
-            worthy_total=Count("pk", filter=Q(checkworthy=True)),
-            worthy_cited_total=Count("pk", filter=Q(checkworthy=True, cited=True)),
-            reviewed_total=Count("pk", filter=~Q(status=Claim.Status.UNREVIEWED)),
-            **{
-                f"status_{status.value}": Count("pk", filter=Q(status=status))
-                for status in VERDICTS
-            },
-        )
-    )
-    by_status = {status: counts[f"status_{status.value}"] for status in VERDICTS}
-    verdicts = [
-        (status.value, status.label, by_status[status]) for status in VERDICTS if by_status[status]
-    ]
-    return Coverage(
-        sentences=counts["sentence_total"],
-        checked=counts["checked_total"],
-        checkworthy=counts["worthy_total"],
-        checkworthy_cited=counts["worthy_cited_total"],
-        reviewed=counts["reviewed_total"],
-        verdicts=verdicts,
-    )
 
 
 def coverage_of_rows(rows: Iterable[tuple[str, bool | None, bool]]) -> Coverage:

@@ -1,8 +1,8 @@
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, JSONObject
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -10,8 +10,15 @@ from django.urls import reverse
 from articles.models import Article, Reference
 from articles.rendering import safe_external_url
 from articles.views import articles_newest_first, listed_articles
-from claims.coverage import claims_coverage
-from claims.models import Claim, Evidence
+from claims.coverage import COVERAGE_COLUMNS, Coverage
+from claims.models import (
+    COUNTED_STATUSES,
+    ArticleClaimCounts,
+    ArticleCoverageCounts,
+    Claim,
+    Evidence,
+    OutletCitationCounts,
+)
 from claims.plain_text import marker_labels as claim_marker_labels
 from claims.views import CHART_ORDER, NOT_IN_LISTS
 from factcheck.addresses import article_addresses, claim_addresses
@@ -186,63 +193,100 @@ class VerdictRecord:
     published: int
 
 
-def outlet_article_ids(outlet: Outlet) -> QuerySet:
-    """Ids of the articles an outlet published: as the article says, or as the work other
-    articles cite as the outlet's."""
+def outlet_article_ids(**outlet: object) -> QuerySet:
+    """Ids of the published articles of the outlet `outlet` names (`pk=`, `slug=`): as the
+    article says, or as the work other articles cite as the outlet's."""
+    by_outlet = {f"outlet__{field}": value for field, value in outlet.items()}
     return (
         Article.objects.published()
-        .filter(outlet=outlet)
+        .filter(**by_outlet)
         .order_by()
         .values("id")
         .union(
-            Source.objects.filter(outlet=outlet, linked_article__isnull=False)
+            Source.objects.filter(**by_outlet, linked_article__isnull=False)
+            .exclude(linked_article__publication=Article.Publication.UNPUBLISHED)
             .order_by()
             .values("linked_article_id")
         )
     )
 
 
+def column_sums(rows: QuerySet, columns: list[str]) -> Subquery:
+    """One row of SUMs of `columns` over `rows`, as a JSON object (null for no rows).
+
+    A plain SUM(), not Django's Sum: an aggregate would make the subquery GROUP BY; this is an
+    aggregate query of its own inside the outlet's, so the page's figures come with the outlet
+    in one query."""
+    sums = {column: Func(F(column), function="SUM") for column in columns}
+    return Subquery(rows.order_by().values(sums=JSONObject(**sums)))
+
+
+def outlet_with_counts(slug: str) -> Outlet:
+    """The outlet, with its verdict record and coverage summed from the stored counters
+    (claims 0011 and 0015, kept exact by triggers) over its articles' rows, off their indexes:
+    `citing_sums` (claims citing its work), `published_sums` (claims in its articles), per
+    verdict column, and `coverage_sums`. Publication applied: unpublished articles' rows left
+    out. One query, whatever the number of claims behind the outlet."""
+    unpublished = Article.objects.unpublished().values("pk")
+    citing = OutletCitationCounts.objects.filter(outlet__slug=slug).exclude(
+        article_id__in=unpublished
+    )
+    published = ArticleClaimCounts.objects.filter(article_id__in=outlet_article_ids(slug=slug))
+    coverage = ArticleCoverageCounts.objects.filter(article__outlet__slug=slug).exclude(
+        article_id__in=unpublished
+    )
+    status_columns = [f"claims_{status}" for status in COUNTED_STATUSES]
+    return get_object_or_404(
+        Outlet.objects.annotate(
+            citing_sums=column_sums(citing, status_columns),
+            published_sums=column_sums(published, status_columns),
+            coverage_sums=column_sums(coverage, COVERAGE_COLUMNS),
+        ),
+        slug=slug,
+    )
+
+
 def outlet_verdict_record(outlet: Outlet) -> list[VerdictRecord]:
     """How the claims an outlet is behind fared, by verdict: the claims citing its work and the
-    claims in its articles, each counted by a GROUP BY over those claims only (found through
-    the evidence and article indexes), sent as one UNION ALL. Never an aggregate over every
-    claim, and no test per claim."""
-    citing = (
-        Claim.objects.of_published_articles()
-        .filter(pk__in=Evidence.objects.filter(source__outlet=outlet).values("claim_id"))
-        .order_by()
-        .values("status")
-        .annotate(total=Count("pk"), kind=Value("citing"))
-    )
-    published = (
-        Claim.objects.of_published_articles()
-        .filter(article_id__in=outlet_article_ids(outlet))
-        .order_by()
-        .values("status")
-        .annotate(total=Count("pk"), kind=Value("published"))
-    )
-    counts = {
-        (row["kind"], row["status"]): row["total"]
-        for row in citing.union(published, all=True).order_by()
-    }
+    claims in its articles, from outlet_with_counts()' sums."""
+    citing, published = outlet.citing_sums or {}, outlet.published_sums or {}
     return [
         VerdictRecord(
             status,
             status.label,
-            counts.get(("citing", status), 0),
-            counts.get(("published", status), 0),
+            citing.get(f"claims_{status}") or 0,
+            published.get(f"claims_{status}") or 0,
         )
         for status in CHART_ORDER
     ]
 
 
+def outlet_coverage(outlet: Outlet) -> Coverage:
+    """Coverage of the current sentences of the outlet's own articles, from
+    outlet_with_counts()' sums (the verdict mix is the record's, not repeated here)."""
+    sums = {column: (outlet.coverage_sums or {}).get(column) or 0 for column in COVERAGE_COLUMNS}
+    return Coverage(**sums, verdicts=[])
+
+
+# Past this many reviewed claims citing an outlet, its latest ones are found by walking the
+# newest-verdict index and testing each claim (they come every few claims); below it, from the
+# outlet's evidence rows, where walking the index would test most reviewed claims to find a few.
+MANY_CITING_CLAIMS = 2000
+
+
 def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    outlet = get_object_or_404(Outlet, slug=slug)
+    outlet = outlet_with_counts(slug)
     record = outlet_verdict_record(outlet)
+    reviewed_citing = sum(row.citing for row in record if row.status != Claim.Status.UNREVIEWED)
+    outlet_evidence = Evidence.objects.filter(source__outlet=outlet)
+    if reviewed_citing > MANY_CITING_CLAIMS:
+        citing = Exists(outlet_evidence.filter(claim=OuterRef("pk")))
+    else:
+        citing = Q(pk__in=outlet_evidence.values("claim_id"))
     # The claims citing its work, newest verdict first: what a reader comes to see.
     citing_claims = list(
         Claim.objects.of_published_articles()
-        .filter(Exists(Evidence.objects.filter(claim=OuterRef("pk"), source__outlet=outlet)))
+        .filter(citing)
         .recently_reviewed()
         .select_related("article__outlet")
         .defer(*NOT_IN_LISTS)
@@ -250,7 +294,7 @@ def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     # One row past the limit tells whether to point at the full list, without a count query.
     articles = list(
-        listed_articles().filter(pk__in=outlet_article_ids(outlet))[: OUTLET_LIST_LIMIT + 1]
+        listed_articles().filter(pk__in=outlet_article_ids(pk=outlet.pk))[: OUTLET_LIST_LIMIT + 1]
     )
     sources = list(listed_sources().filter(outlet=outlet)[: OUTLET_LIST_LIMIT + 1])
     return render(
@@ -269,7 +313,7 @@ def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "sources": sources[:OUTLET_LIST_LIMIT],
             "more_sources": len(sources) > OUTLET_LIST_LIMIT,
             "claims_url": claims_list_url(outlet=outlet.slug),
-            "coverage": claims_coverage(Claim.objects.current().filter(article__outlet=outlet)),
+            "coverage": outlet_coverage(outlet),
             "needs_citation_url": claims_list_url(outlet=outlet.slug, needs_citation="on"),
             "canonical_url": absolute_url(request, outlet.get_absolute_url()),
             "social_title": f"{outlet.name}: its articles and the claims that cite it",

@@ -13,20 +13,32 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.importer import article_import_file
 from articles.models import Article
 from articles.publication import articles_set_publication
 from claims.counters import counted_verdicts
+from claims.coverage import COVERAGE_COLUMNS
 from claims.evidence import evidence_add, evidence_remove
-from claims.models import COUNTED_STATUSES, ArticleClaimCounts, Claim, Evidence
+from claims.models import (
+    COUNTED_STATUSES,
+    ArticleClaimCounts,
+    ArticleCoverageCounts,
+    Claim,
+    Evidence,
+    OutletCitationCounts,
+)
 from claims.services import claim_set_verdict, claims_set_verdict
+from sources.models import Outlet, Source
+from sources.views import outlet_verdict_record, outlet_with_counts
 from tests.factories import (
     ArticleFactory,
     ChiefEditorFactory,
     ClaimFactory,
     EditorFactory,
     EvidenceFactory,
+    OutletFactory,
     SourceFactory,
 )
 
@@ -76,6 +88,53 @@ def assert_counters_exact() -> None:
     for article_id in set(stored) | set(expected):
         assert stored.get(article_id, zeros) == expected.get(article_id, zeros), article_id
     assert set(stored) <= set(Article.objects.values_list("pk", flat=True))
+    assert_outlet_counters_exact()
+
+
+def expected_coverage() -> dict[int, dict[str, int]]:
+    """Every article's coverage counters as counted from its current claims."""
+    cited = set(Evidence.objects.filter(stance="cited").values_list("claim_id", flat=True))
+    expected = {
+        article_id: dict.fromkeys(COVERAGE_COLUMNS, 0)
+        for article_id in Article.objects.values_list("pk", flat=True)
+    }
+    for claim in Claim.objects.current().only("article_id", "status", "checkworthy"):
+        counts = expected[claim.article_id]
+        counts["sentences"] += 1
+        counts["reviewed"] += claim.status != Claim.Status.UNREVIEWED
+        counts["checked"] += claim.checkworthy is not None
+        counts["checkworthy"] += bool(claim.checkworthy)
+        counts["checkworthy_cited"] += bool(claim.checkworthy) and claim.pk in cited
+    return expected
+
+
+def expected_citations() -> dict[tuple[int, int], dict[str, int]]:
+    """Per (outlet, article), the claims citing the outlet's work per verdict, from the rows."""
+    citing = set(
+        Evidence.objects.filter(source__outlet__isnull=False).values_list(
+            "source__outlet_id", "claim_id", "claim__article_id", "claim__status"
+        )
+    )
+    expected: dict[tuple[int, int], Counter] = {}
+    for outlet_id, _claim_id, article_id, status in citing:
+        expected.setdefault((outlet_id, article_id), Counter())[f"claims_{status}"] += 1
+    columns = [f"claims_{status}" for status in COUNTED_STATUSES]
+    return {key: {column: counts[column] for column in columns} for key, counts in expected.items()}
+
+
+def assert_outlet_counters_exact() -> None:
+    """The outlet page's counters (claims 0015_outlet_counters) against the rows."""
+    stored_coverage = {
+        row["article_id"]: {column: row[column] for column in COVERAGE_COLUMNS}
+        for row in ArticleCoverageCounts.objects.values()
+    }
+    assert stored_coverage == expected_coverage()
+    columns = [f"claims_{status}" for status in COUNTED_STATUSES]
+    stored_citations = {
+        (row["outlet_id"], row["article_id"]): {column: row[column] for column in columns}
+        for row in OutletCitationCounts.objects.values()
+    }
+    assert stored_citations == expected_citations()
 
 
 @pytest.fixture
@@ -244,4 +303,174 @@ def test_the_rebuild_function_recomputes_everything() -> None:
     with connection.cursor() as cursor:
         cursor.execute("UPDATE claims_articleclaimcounts SET claims_unreviewed = 99")
         cursor.execute("SELECT claims_counters_rebuild()")
+    assert_counters_exact()
+
+
+# The outlet page's counters (claims 0015_outlet_counters) ---------------------------------
+
+
+def citing_counts(outlet: Outlet) -> dict[str, int]:
+    totals: Counter = Counter()
+    for row in OutletCitationCounts.objects.filter(outlet=outlet).values():
+        for status in COUNTED_STATUSES:
+            totals[status] += row[f"claims_{status}"]
+    return {status: count for status, count in totals.items() if count}
+
+
+def test_a_claim_citing_two_works_of_an_outlet_counts_once(editor_user: AbstractBaseUser) -> None:
+    outlet = OutletFactory()
+    claim = ClaimFactory()
+    first = evidence_add(
+        claim=claim, source=SourceFactory(outlet=outlet), stance="cited", quote="", user=editor_user
+    )
+    second = evidence_add(
+        claim=claim,
+        source=SourceFactory(outlet=outlet),
+        stance="supports",
+        quote="",
+        user=editor_user,
+    )
+    assert citing_counts(outlet) == {"unreviewed": 1}
+    assert_counters_exact()
+    evidence_remove(evidence=first, user=editor_user)
+    assert citing_counts(outlet) == {"unreviewed": 1}
+    evidence_remove(evidence=second, user=editor_user)
+    assert citing_counts(outlet) == {}
+    assert_counters_exact()
+
+
+def test_a_verdict_moves_the_citing_count_and_the_coverage(editor_user: AbstractBaseUser) -> None:
+    outlet = OutletFactory()
+    article = ArticleFactory(outlet=outlet)
+    claims = [ClaimFactory(article=article, checkworthy=True) for _ in range(3)]
+    EvidenceFactory(claim=claims[0], source=SourceFactory(outlet=outlet), stance="cited")
+    coverage = ArticleCoverageCounts.objects.get(article=article)
+    assert (coverage.sentences, coverage.checkworthy, coverage.checkworthy_cited) == (3, 3, 1)
+    claim_set_verdict(claim=claims[0], status="false", reason="Wrong.", user=editor_user)
+    claims_set_verdict(
+        claims=Claim.objects.filter(pk__in=[claims[1].pk, claims[2].pk]),
+        status="supported",
+        reason="Backed.",
+        user=editor_user,
+    )
+    assert citing_counts(outlet) == {"false": 1}
+    coverage.refresh_from_db()
+    assert coverage.reviewed == 3
+    assert_counters_exact()
+
+
+def test_evidence_changing_stance_or_claim_moves_the_coverage() -> None:
+    claim = ClaimFactory(checkworthy=True)
+    evidence = EvidenceFactory(claim=claim, stance="supports")
+    assert ArticleCoverageCounts.objects.get(article=claim.article).checkworthy_cited == 0
+    Evidence.objects.filter(pk=evidence.pk).update(stance="cited")
+    assert ArticleCoverageCounts.objects.get(article=claim.article).checkworthy_cited == 1
+    other = ClaimFactory(checkworthy=True)
+    Evidence.objects.filter(pk=evidence.pk).update(claim=other)
+    assert ArticleCoverageCounts.objects.get(article=claim.article).checkworthy_cited == 0
+    assert ArticleCoverageCounts.objects.get(article=other.article).checkworthy_cited == 1
+    assert_counters_exact()
+
+
+def test_a_source_given_another_outlet_moves_its_citing_claims() -> None:
+    first, second = OutletFactory(), OutletFactory()
+    source = SourceFactory(outlet=first)
+    EvidenceFactory(source=source)
+    EvidenceFactory(source=source)
+    assert citing_counts(first) == {"unreviewed": 2}
+    Source.objects.filter(pk=source.pk).update(outlet=second)
+    assert (citing_counts(first), citing_counts(second)) == ({}, {"unreviewed": 2})
+    Source.objects.filter(pk=source.pk).update(outlet=None)
+    assert citing_counts(second) == {}
+    assert_counters_exact()
+
+
+def test_the_check_worthiness_rules_and_withdrawals_move_the_coverage() -> None:
+    article = ArticleFactory()
+    claims = [ClaimFactory(article=article) for _ in range(2)]
+    Claim.objects.filter(pk=claims[0].pk).update(checkworthy=True)
+    Claim.objects.filter(pk=claims[1].pk).update(checkworthy=False)
+    coverage = ArticleCoverageCounts.objects.get(article=article)
+    assert (coverage.sentences, coverage.checked, coverage.checkworthy) == (2, 2, 1)
+    Claim.objects.filter(pk=claims[0].pk).update(withdrawn_at=timezone.now())
+    coverage.refresh_from_db()
+    assert (coverage.sentences, coverage.checked, coverage.checkworthy) == (1, 1, 0)
+    assert_counters_exact()
+
+
+def test_rows_written_before_their_claim_and_source_are_counted_when_they_arrive() -> None:
+    # Foreign keys are checked at commit: the corpus builder's COPY may write evidence before
+    # the claim and the source it points at.
+    article = ArticleFactory()
+    outlet = OutletFactory()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO claims_evidence (id, claim_id, source_id, stance, quote, added_at) "
+            "VALUES (900001, 900002, 900003, 'cited', '', now())"
+        )
+        cursor.execute(
+            'INSERT INTO claims_claim (id, article_id, ordinal, text, start, "end", paragraph, '
+            "status, reason, search_config, checkworthy, checkworthy_reasons) VALUES "
+            "(900002, %s, 0, 'A sentence.', 0, 11, 0, 'unreviewed', '', 'simple', true, '{}')",
+            [article.pk],
+        )
+        cursor.execute(
+            "INSERT INTO sources_source (id, title, outlet_id, authors, url, in_bibliography, "
+            "fingerprint, created_at) VALUES (900003, 'A work', %s, '{}', '', true, 'a work|x', "
+            "now())",
+            [outlet.pk],
+        )
+    assert citing_counts(outlet) == {"unreviewed": 1}
+    assert ArticleCoverageCounts.objects.get(article=article).checkworthy_cited == 1
+    assert_counters_exact()
+
+
+def test_publication_changes_what_the_outlet_page_counts_not_the_counters(client) -> None:
+    outlet = OutletFactory()
+    article = ArticleFactory(outlet=outlet)
+    claim = ClaimFactory(
+        article=article, status="supported", reason="Backed.", reviewed_at="2024-01-01T00:00Z"
+    )
+    EvidenceFactory(claim=claim, source=SourceFactory(outlet=outlet))
+    before = dict(
+        OutletCitationCounts.objects.filter(outlet=outlet).values_list(
+            "article_id", "claims_supported"
+        )
+    )
+    assert "Citing its work" in client.get(outlet.get_absolute_url()).content.decode()
+    articles_set_publication(
+        articles=Article.objects.filter(pk=article.pk),
+        publication="unpublished",
+        user=ChiefEditorFactory(),
+    )
+    record = outlet_verdict_record(outlet_with_counts(outlet.slug))
+    assert all(row.citing == row.published == 0 for row in record)
+    assert (
+        dict(
+            OutletCitationCounts.objects.filter(outlet=outlet).values_list(
+                "article_id", "claims_supported"
+            )
+        )
+        == before
+    )
+    assert_counters_exact()
+
+
+def test_deleting_an_article_or_an_outlet_removes_their_rows() -> None:
+    outlet = OutletFactory()
+    article = ArticleFactory(outlet=outlet)
+    EvidenceFactory(claim=ClaimFactory(article=article), source=SourceFactory(outlet=outlet))
+    article.delete()
+    assert not OutletCitationCounts.objects.filter(article_id=article.pk).exists()
+    assert not ArticleCoverageCounts.objects.filter(article_id=article.pk).exists()
+    assert_counters_exact()
+
+
+def test_the_outlet_rebuild_function_recomputes_everything() -> None:
+    outlet = OutletFactory()
+    EvidenceFactory(claim=ClaimFactory(checkworthy=True), source=SourceFactory(outlet=outlet))
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE claims_outletcitationcounts SET claims_unreviewed = 99")
+        cursor.execute("UPDATE claims_articlecoveragecounts SET sentences = 99")
+        cursor.execute("SELECT claims_article_extras_rebuild()")
     assert_counters_exact()

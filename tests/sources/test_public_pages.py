@@ -23,9 +23,9 @@ SOURCE_LIST_QUERIES = 2  # count, page of rows
 # Source with outlet and linked article; the newest evidence of each stance with claims,
 # articles and marker labels; each stance's total; the articles listing it.
 SOURCE_DETAIL_QUERIES = 4
-# Outlet; its verdict record (one GROUP BY); the latest claims citing it; its articles; its
-# works cited; the coverage of its articles.
-OUTLET_DETAIL_QUERIES = 6
+# Outlet with its verdict record and coverage (sums of the stored counters); the latest claims
+# citing it; its articles; its works cited.
+OUTLET_DETAIL_QUERIES = 4
 OUTLET_LIST_QUERIES = 2  # count, page of outlets with their counts
 
 
