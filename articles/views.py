@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from articles.filters import ArticleFilter
-from articles.models import Article, Contributor, Reference
+from articles.models import Article, Citation, Contributor, Reference
 from articles.rendering import (
     CitationSpan,
     ClaimSpan,
@@ -134,6 +134,16 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 .order_by("position")
                 .values(json=JSONObject(name="name", role="role", role_label="role_label"))
             ),
+            # The citation markers too: rows of four numbers and a label, one query fewer.
+            citation_rows=ArraySubquery(
+                Citation.objects.filter(article=OuterRef("pk"))
+                .order_by("position")
+                .values(
+                    json=JSONObject(
+                        start="start", end="end", reference="reference_id", label="label"
+                    )
+                )
+            ),
         ),
         slug=slug,
     )
@@ -159,9 +169,9 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
         .order_by("position")
     )
-    citations = list(
-        article.citations.order_by("position").values_list("start", "end", "reference", "label")
-    )
+    citations = [
+        (row["start"], row["end"], row["reference"], row["label"]) for row in article.citation_rows
+    ]
     citing_articles = list(
         articles_newest_first()
         .filter(

@@ -26,10 +26,10 @@ from tests.pages import page_text, row_titles, url_with_query
 pytestmark = pytest.mark.django_db
 
 ARTICLE_LIST_QUERIES = 2  # count, page of rows (with the outlet they are cited as)
-# Article with its outlet, the outlet, date and address it is cited as, and its byline; claims
-# (with whether each cites a source: the coverage is counted from them); references;
-# citations; citing articles (capped).
-ARTICLE_DETAIL_QUERIES = 5
+# Article with its outlet, the outlet, date and address it is cited as, its byline and its
+# citation markers; claims (with whether each cites a source: the coverage is counted from
+# them); references; citing articles (capped).
+ARTICLE_DETAIL_QUERIES = 4
 
 
 def article_list_url(**params: str) -> str:
