@@ -252,6 +252,16 @@ class Claim(models.Model):
             # Full-text search on the claims page, and similar claims' candidates
             # (claims.similarity: "shares two of these rare lexemes").
             GinIndex(fields=["search_vector"], name="claim_search_vector_idx"),
+            # Quoted phrases on the claims page: the pairs of nearby lexemes of each claim
+            # (claims_lexeme_pairs(), migration 0016), looked up by claims.search.phrase_filter.
+            GinIndex(
+                models.Func(
+                    models.F("search_vector"),
+                    function="claims_lexeme_pairs",
+                    output_field=models.TextField(),
+                ),
+                name="claim_phrase_pairs_idx",
+            ),
             # The claims page's "Most evidence first" sort (ORDER BY evidence_count DESC, id),
             # its pages after a cursor (a range start on the index) and ?evidence=yes/no.
             models.Index(models.F("evidence_count").desc(), "id", name="claim_evidence_count_idx"),

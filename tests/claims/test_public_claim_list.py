@@ -1,6 +1,6 @@
 import datetime
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.db.models import F
@@ -332,6 +332,41 @@ def test_search_finds_all_the_words_or_an_exact_phrase_and_ranks_the_best_match_
     assert phrase == ["Inflation fell in March while wages rose."]
 
 
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        # Words next to each other, in this order; not the same words apart or reversed.
+        ('"border militia"', ["The border militia fired first."]),
+        ('"militia border"', ["The militia border post closed."]),
+        # A stop word inside the phrase counts as a position, as PostgreSQL reads it.
+        ('"rule of law"', ["They defended the rule of law."]),
+        # A phrase with other words, an unclosed quote, an alternative.
+        ('fired "border militia"', ["The border militia fired first."]),
+        ('"border militia', ["The border militia fired first."]),
+        (
+            '"border militia" or "rule of law"',
+            ["The border militia fired first.", "They defended the rule of law."],
+        ),
+        # A one-word phrase has no pairs: the words' index alone finds it.
+        ('"law"', ["They defended the rule of law."]),
+    ],
+)
+def test_a_quoted_phrase_finds_exactly_the_sentences_holding_it(
+    public_client, term: str, expected: list[str]
+):
+    for text in (
+        "The border militia fired first.",
+        "A militia near the border fired.",
+        "The militia border post closed.",
+        "They defended the rule of law.",
+    ):
+        ClaimFactory(text=text)
+
+    found = listed_sentences(get_page(public_client, "?" + urlencode({"q": term})))
+
+    assert sorted(found) == sorted(expected)
+
+
 def test_search_highlights_the_matched_words_and_escapes_the_rest(public_client):
     ClaimFactory(text="The <script>alert(1)</script> budget grew.")
     ClaimFactory(text="Budgets & <img src=x onerror=alert(1)> deficits.")
@@ -574,6 +609,9 @@ def make_claims(count: int) -> None:
         ("?reviewed=all&sort=article", 2),
         # + the highlights of the visible rows.
         ("?q=taxes", 3),
+        # + parsing the quoted phrase for the phrase index (claims.search.phrase_filter).
+        ('?q="about+taxes"', 4),
+        ('?q="about+taxes"&published_to=2030-01-01', 4),
         # + looking up the outlet named by the filter, and how many articles it has (a big
         # outlet's claims are found another way: claims.filters.BIG_OUTLET_ARTICLES).
         ("?outlet=query-count", 4),
