@@ -1,7 +1,5 @@
 """The claims page's filters: one FilterSet shared by the page, its exports and its counts."""
 
-import datetime
-
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -106,7 +104,6 @@ class ClaimFilter(django_filters.FilterSet):
         from_label="Article published from",
         to_label="Article published until",
         help_text="YYYY-MM-DD",
-        methods=("filter_published_from", "filter_published_to"),
     )
     sort = django_filters.ChoiceFilter(
         method="filter_sort",
@@ -210,14 +207,6 @@ class ClaimFilter(django_filters.FilterSet):
         # starts from the source's few thousand rows, not from every claim.
         return queryset.filter(pk__in=Evidence.objects.filter(source=value).values("claim_id"))
 
-    def filter_published_from(
-        self, queryset: QuerySet, name: str, value: datetime.date
-    ) -> QuerySet:
-        return queryset.exclude(article_id__in=articles_outside(published_before=value))
-
-    def filter_published_to(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
-        return queryset.exclude(article_id__in=articles_outside(published_after=value))
-
     def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # Ordering belongs to the pagination (claims/pagination.py), which must know the keys.
         return queryset
@@ -300,25 +289,6 @@ class ClaimFilter(django_filters.FilterSet):
             for name, value in self.form.cleaned_data.items()
             if value not in (None, "", [], False) and name not in ("sort", "reviewed")
         }
-
-
-def articles_outside(
-    *, published_before: datetime.date | None = None, published_after: datetime.date | None = None
-) -> QuerySet:
-    """Ids of the articles published before / after the date, or undated: the complement of
-    one end of a date range, for a NOT IN.
-
-    The article's date lives on the article and the list orders claims: as a join, Postgres
-    hashed every article in range and read every claim to sort them (673 ms at a million
-    claims). As NOT IN over the articles outside the range (a hashed subplan, like the
-    unpublished articles'), each claim is tested by a hash probe as the list's index walks, so
-    a page stops after its rows."""
-    outside = Article.objects.filter(published_on__isnull=True)
-    if published_before is not None:
-        outside |= Article.objects.filter(published_on__lt=published_before)
-    if published_after is not None:
-        outside |= Article.objects.filter(published_on__gt=published_after)
-    return outside.order_by().values("pk")
 
 
 # Past this many articles (1 % of the benchmark corpus) an outlet's claims are found by testing

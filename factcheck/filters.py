@@ -99,26 +99,16 @@ def outlet_filter(method: str | None = None, **options: str) -> EntityFilter:
 
 
 def date_range_filters(
-    field_name: str,
-    *,
-    from_label: str,
-    to_label: str,
-    methods: tuple[str, str] | None = None,
-    **options: str,
+    field_name: str, *, from_label: str, to_label: str, **options: str
 ) -> tuple[django_filters.DateFilter, django_filters.DateFilter]:
-    """The "from" and "to" ends of a date range, both inclusive. `methods`: the FilterSet's
-    methods applying each end, where a plain lookup on `field_name` is not the best plan."""
+    """The "from" and "to" ends of a date range, both inclusive."""
     return tuple(
         django_filters.DateFilter(
             field_name=field_name,
             lookup_expr=lookup_expr,
             label=label,
             widget=iso_date_input(),
-            **({"method": method} if method else {}),
             **options,
         )
-        for lookup_expr, label, method in (
-            ("gte", from_label, methods[0] if methods else None),
-            ("lte", to_label, methods[1] if methods else None),
-        )
+        for lookup_expr, label in (("gte", from_label), ("lte", to_label))
     )
