@@ -13,6 +13,7 @@ from claims.search import (
     phrase_filter,
     search_configs_in_use,
     search_query,
+    unindexed_vector,
 )
 from factcheck.filters import EntityFilter, date_range_filters, outlet_filter
 from sources.models import Outlet, Source
@@ -152,10 +153,17 @@ class ClaimFilter(django_filters.FilterSet):
         # Parsed in the configurations claims are stored in, not all thirty: a stem of another
         # language ("mil" for "militia") would match words no reader searched for, and make
         # Postgres test every row (militia at a million claims: 180 ms against 20).
-        queryset = queryset.filter(search_vector=search_query(value, configs=self.search_configs))
-        # A quoted phrase is looked up on the phrase index first (claims.search.phrase_filter).
+        query = search_query(value, configs=self.search_configs)
+        # A quoted phrase is looked up on the phrase index (claims.search.phrase_filter), and
+        # the tsquery then checks the few claims found.
         phrases = phrase_filter(value, configs=self.search_configs)
-        return queryset if phrases is None else queryset.filter(phrases)
+        if phrases is None:
+            return queryset.filter(search_vector=query)
+        return (
+            queryset.filter(phrases)
+            .alias(checked_vector=unindexed_vector())
+            .filter(checked_vector=query)
+        )
 
     @property
     def search_configs(self) -> list[str] | None:
