@@ -433,6 +433,34 @@ def test_the_outlet_page_gives_the_verdict_record_of_the_claims_citing_it(client
     assert claims.count('class="claim-item"') == 4
 
 
+@pytest.fixture(params=["small", "big"])
+def outlet_size(request, monkeypatch) -> str:
+    """The outlet page finds a big outlet's claims and articles by walking the lists' indexes
+    (sources.views.MANY_CITING_CLAIMS, MANY_PUBLISHED_CLAIMS): both ways show the same."""
+    if request.param == "big":
+        monkeypatch.setattr("sources.views.MANY_CITING_CLAIMS", 0)
+        monkeypatch.setattr("sources.views.MANY_PUBLISHED_CLAIMS", 0)
+    return request.param
+
+
+def test_the_outlet_page_shows_the_same_for_a_big_outlet(client, outlet_size: str) -> None:
+    bbc = OutletFactory(name="BBC")
+    own = ArticleFactory(title="By the BBC", outlet=bbc)
+    held = ArticleFactory(title="Cited as by the BBC", outlet=None)
+    SourceFactory(title="Cited as by the BBC", outlet=bbc, linked_article=held)
+    ArticleFactory(title="Someone else's article")
+    citing = ClaimFactory(**reviewed("supported"))
+    EvidenceFactory(source=SourceFactory(outlet=bbc), claim=citing)
+    ClaimFactory(article=own, **reviewed("false"))
+
+    content = page_text(client, bbc.get_absolute_url())
+
+    articles = content.split('id="articles-heading"')[1].split('id="sources-heading"')[0]
+    assert sorted(row_titles(articles)) == ["By the BBC", "Cited as by the BBC"]
+    claims = content.split('id="citing-heading"')[1].split('id="articles-heading"')[0]
+    assert claims.count('class="claim-item"') == 1
+
+
 def test_the_outlet_page_lists_the_articles_it_is_cited_as_publishing(client) -> None:
     economist = OutletFactory(name="The Economist")
     held = ArticleFactory(title="Who are the militias?", outlet=None)
