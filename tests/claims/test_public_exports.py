@@ -8,9 +8,17 @@ from django.http import StreamingHttpResponse
 
 from claims.models import Claim
 from tests.claims.factories_public import ReviewedClaimFactory
-from tests.factories import ArticleFactory, ClaimFactory, EditorFactory, EvidenceFactory
+from tests.factories import (
+    ArticleFactory,
+    ClaimFactory,
+    EditorFactory,
+    EvidenceFactory,
+    OutletFactory,
+)
 
 pytestmark = pytest.mark.django_db
+
+PREFIX = "http://testserver/claims/"
 
 COLUMNS = [
     "id",
@@ -168,3 +176,126 @@ def test_an_export_reads_the_claims_in_one_query(public_client, django_assert_nu
         _, text = download(public_client, "/claims/export.csv?sort=evidence")
 
     assert len(csv_rows(text)) == claims
+
+
+# Text a database could write differently from Python's csv and json modules: quotes, commas,
+# line breaks of each kind, formula starts, tabs and control characters, backslashes, non-ASCII
+# and characters JSON may leave unescaped.
+AWKWARD_TEXTS = [
+    'He said "no", twice.',
+    "Line one\nline two",
+    "Carriage\r\nreturn",
+    "=1+2",
+    "-minus, with a comma",
+    '@at "quoted"',
+    "\tTab first",
+    "Tab\tinside",
+    "Back\\slash and \x07bell and \x1funit",
+    "Ünïcödé — “curly” \u2028 separator 😀",
+    " leading and trailing space ",
+    "\rReturn first",
+    "+plus",
+    "plain",
+]
+
+
+def python_rows(claims: list[Claim], prefix: str) -> list[dict[str, object]]:
+    """What the export wrote when Python made every value (csv.writer and json.JSONEncoder)."""
+    rows = []
+    for claim in claims:
+        reviewer = claim.reviewed_by
+        rows.append(
+            {
+                "id": claim.pk,
+                "url": f"{prefix}{claim.pk}/",
+                "article": claim.article.title,
+                "outlet": claim.article.outlet.name if claim.article.outlet else "",
+                "published": claim.article.published_on.isoformat()
+                if claim.article.published_on
+                else "",
+                "sentence": claim.text,
+                "verdict": claim.get_status_display(),
+                "reason": claim.reason,
+                "reviewed_by": f"{reviewer.first_name} {reviewer.last_name}".strip()
+                if reviewer
+                else "",
+                "reviewed_at": claim.reviewed_at.astimezone(datetime.UTC).isoformat()
+                if claim.reviewed_at
+                else "",
+                "evidence_count": claim.evidence.count(),
+            }
+        )
+    return rows
+
+
+def awkward_claims() -> list[Claim]:
+    claims = []
+    for index, awkward in enumerate(AWKWARD_TEXTS):
+        claim = ReviewedClaimFactory(
+            text=awkward,
+            reason=AWKWARD_TEXTS[-1 - index],
+            article=ArticleFactory(
+                title=AWKWARD_TEXTS[index - 1],
+                outlet=None if index % 3 == 0 else OutletFactory(name=awkward[:200]),
+                published_on=None if index % 4 == 0 else datetime.date(2020 + index, 1, 9),
+            ),
+            reviewed_by=EditorFactory(first_name=awkward[:30], last_name="") if index % 2 else None,
+            # With and without microseconds, which isoformat() writes only when not 0.
+            reviewed_at=datetime.datetime(2024, 3, 1, 12, 0, index, index * 1000 % 7, datetime.UTC),
+        )
+        EvidenceFactory.create_batch(index % 3, claim=claim)
+        claims.append(claim)
+    return claims
+
+
+def test_the_csv_export_is_byte_for_byte_what_pythons_csv_writer_writes(public_client):
+    claims = awkward_claims()
+
+    _, text = download(public_client, "/claims/export.csv?sort=article")
+
+    expected = io.StringIO()
+    writer = csv.writer(expected)
+    writer.writerow(COLUMNS)
+    for row in python_rows(sorted(claims, key=lambda claim: claim.article_id), PREFIX):
+        writer.writerow(
+            [
+                "'" + value
+                if name in {"article", "outlet", "sentence", "reason", "reviewed_by"}
+                and isinstance(value, str)
+                and value.startswith(("=", "+", "-", "@", "\t", "\r"))
+                else value
+                for name, value in row.items()
+            ]
+        )
+    assert text == expected.getvalue()
+
+
+def test_the_json_export_is_byte_for_byte_what_pythons_json_encoder_writes(public_client):
+    claims = awkward_claims()
+
+    _, text = download(public_client, "/claims/export.json?sort=article")
+
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    rows = python_rows(sorted(claims, key=lambda claim: claim.article_id), PREFIX)
+    assert text == "[\n" + ",\n".join(encode(row) for row in rows) + "\n]\n"
+    assert json.loads(text) == rows
+
+
+@pytest.mark.parametrize("path", ["/claims/export.csv", "/claims/export.json"])
+def test_an_export_keeps_the_pages_order_across_chunks(public_client, path, monkeypatch):
+    from claims import exports
+
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    claims = [ReviewedClaimFactory() for _ in range(5)]
+    for claim in claims[:3]:
+        EvidenceFactory(claim=claim)
+
+    _, text = download(public_client, f"{path}?sort=evidence")
+
+    ids = (
+        [int(row["id"]) for row in csv_rows(text)]
+        if path.endswith(".csv")
+        else [row["id"] for row in json.loads(text)]
+    )
+    by_evidence = sorted(claims, key=lambda claim: (-claim.evidence.count(), claim.pk))
+    assert ids == [claim.pk for claim in by_evidence]
