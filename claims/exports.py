@@ -225,7 +225,11 @@ def exported_lines(filterset: ClaimFilter, line: Sql) -> Iterator[list[str]]:
     """The lines of the filtered, sorted list, CHUNK_SIZE at a time, from a server-side
     cursor."""
     using, query, params = export_query(filterset, line)
-    with connections[using].chunked_cursor() as cursor:
+    connection = connections[using]
+    # Behind a transaction pooler a server-side cursor does not survive (see the settings): the
+    # rows then come whole, as Django's .iterator() reads them there.
+    server_side = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+    with connection.chunked_cursor() if server_side else connection.cursor() as cursor:
         cursor.itersize = CHUNK_SIZE
         cursor.execute(query, params)
         while rows := cursor.fetchmany(CHUNK_SIZE):

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.http import HttpResponse
 from django.template import engines
 from django.test import Client
@@ -582,3 +582,80 @@ def test_the_version_moves_when_the_writer_commits_and_writers_never_wait() -> N
     finally:
         for connection_ in [reader, *writers]:
             connection_.close()
+
+
+def hit_after_a_pause(client: Client) -> HttpResponse:
+    """A request on a kept connection, as it arrives in a worker: Django has marked the
+    connection for a health check before its first query (close_old_connections at
+    request_started, which the test client leaves out)."""
+    connection.health_check_done = False
+    return client.get("/claims/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hit_is_one_round_trip_the_version_query_checks_the_connection(
+    seeded, client: Client, monkeypatch
+) -> None:
+    assert client.get("/claims/")[STATUS_HEADER] == "miss"
+    checks = []
+    monkeypatch.setattr(
+        type(connections["default"]), "is_usable", lambda self: checks.append(self) or True
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        assert hit_after_a_pause(client)[STATUS_HEADER] == "hit"
+
+    assert [query["sql"] for query in queries] == [f"EXECUTE {page_cache.VERSION_STATEMENT}"]
+    assert checks == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_that_broke_while_it_waited_is_replaced_on_the_next_request(
+    seeded, client: Client
+) -> None:
+    assert client.get("/claims/")[STATUS_HEADER] == "miss"
+    broken_pid = connection.connection.info.backend_pid
+    with (
+        psycopg2.connect(
+            dbname=connection.settings_dict["NAME"],
+            user=connection.settings_dict["USER"],
+            host=connection.settings_dict["HOST"],
+            port=connection.settings_dict["PORT"] or 5432,
+        ) as other,
+        other.cursor() as cursor,
+    ):
+        # As a database restart or an idle timeout would.
+        cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [broken_pid])
+
+    response = hit_after_a_pause(client)
+
+    assert response.status_code == 200
+    assert response[STATUS_HEADER] == "hit"
+    assert connection.connection.info.backend_pid != broken_pid
+    # Once the replacement is checked, the rest of the request uses it as it is.
+    assert client.get("/claims/?verdict=false")[STATUS_HEADER] == "miss"
+
+
+def test_the_version_query_is_prepared_once_per_database_session(seeded, client: Client) -> None:
+    client.get("/claims/")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE name = %s",
+            [page_cache.VERSION_STATEMENT],
+        )
+        assert cursor.fetchone()[0] == 1
+    for _ in range(3):
+        client.get("/claims/")
+    assert page_cache.read_version_key(connection) == page_cache.content_version_key()
+    assert page_cache.content_version_key().endswith(f".{content_version()}")
+
+
+def test_behind_a_transaction_pooler_the_version_query_is_sent_whole(
+    seeded, client: Client, monkeypatch
+) -> None:
+    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
+    with CaptureQueriesContext(connection) as queries:
+        version = page_cache.content_version_key()
+
+    assert [query["sql"] for query in queries] == [page_cache.VERSION_KEY_SQL]
+    assert version.endswith(f".{content_version()}")
