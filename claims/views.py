@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
-from django.forms.renderers import Jinja2
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -29,15 +28,10 @@ from claims.plain_text import (
 )
 from claims.search import search_headline, search_rank
 from claims.support import claim_cited_support
-from claims.templatetags.claims_extras import quoted
+from claims.templatetags.claims_extras import FILTER_FORM_RENDERER, quoted
 from claims.timeline import claim_timeline, history_records, withdrawal_reason
 from factcheck.pages import PAGE_SIZE, absolute_url, url_pattern
 
-# The filter form's fields through Jinja2 (the same widget templates, which Django ships for
-# both engines): through Django's template engine, a template per field and per option, they
-# were a third of the page's Python time. Only this form: the admin's widgets exist for
-# Django's engine alone.
-FILTER_FORM_RENDERER = Jinja2()
 LATEST_ON_HOME = 10
 RELATED_CLAIMS_SHOWN = 20
 CURSOR_PARAMETERS = ("after", "before")
