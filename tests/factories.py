@@ -1,9 +1,8 @@
 import datetime
-import importlib
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Article
@@ -21,31 +20,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def role_group(name: str) -> Group:
-    """The Editors or Chief editors group, as the migrations make it.
-
-    A transactional test's flush empties every table, migration data included; the permissions
-    come back (post_migrate), the groups do not, so they are made again from the same lists.
-    """
-    group = Group.objects.filter(name=name).first()
-    if group is not None:
-        return group
-    editors = importlib.import_module("claims.migrations.0002_editors_group")
-    links = importlib.import_module("claims.migrations.0006_related_claims_to_links")
-    chiefs = importlib.import_module("claims.migrations.0010_chief_editors_group")
-    codenames = [
-        *editors.EDITOR_PERMISSIONS,
-        *(("claims", codename) for codename in links.LINK_PERMISSIONS),
-    ]
-    if name == chiefs.CHIEF_EDITORS_GROUP:
-        codenames += chiefs.CHIEF_EDITOR_PERMISSIONS
-    group = Group.objects.create(name=name)
-    group.permissions.set(
-        [
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            for app_label, codename in codenames
-        ]
-    )
-    return group
+    # Made by claims.roles after every migrate and every flush, so a transactional test has it too.
+    return Group.objects.get(name=name)
 
 
 class EditorFactory(UserFactory):

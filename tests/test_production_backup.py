@@ -12,7 +12,7 @@ from django.db import connection
 
 from claims.models import Claim, Evidence
 from claims.services import claim_set_verdict
-from tests.factories import ClaimFactory, EvidenceFactory, UserFactory
+from tests.factories import ClaimFactory, EditorFactory, EvidenceFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "bench" / "backup_roundtrip.py"
@@ -36,8 +36,7 @@ def database_url(name: str | None = None) -> str:
 
 @pytest.fixture
 def editorial_work() -> list[Claim]:
-    # A plain user: after another transactional test's flush the Editors group may be gone.
-    editor = UserFactory(is_staff=True)
+    editor = EditorFactory()
     claims = [ClaimFactory() for _ in range(3)]
     claim_set_verdict(claim=claims[0], status="supported", reason="Two reports agree.", user=editor)
     claim_set_verdict(claim=claims[0], status="contested", reason="A third differs.", user=editor)

@@ -19,8 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from claims.models import Claim
 from tests.factories import ClaimFactory
 
-# Committed rows, so the snapshot has them. (Transactional tests run after a flush may lack the
-# Editors group, a migration's data: the editor here is a superuser.)
+# Committed rows, so the snapshot has them.
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     # Adding an alias is what this file tests; Django warns that it is unusual.

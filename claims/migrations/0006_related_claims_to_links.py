@@ -2,20 +2,13 @@
 
 related_claims was a symmetrical many-to-many, so each pair is stored twice (a→b and b→a); it
 becomes one link, smaller id first, with a history row saying where it came from. Nobody's name
-was recorded for those pairs, so linked_by stays empty. Editors get the link permissions.
+was recorded for those pairs, so linked_by stays empty.
 """
 
 from django.db import migrations
 from django.utils import timezone
 
 CHANGE_REASON = "Carried over from “related claims” (no type then)"
-LINK_PERMISSIONS = [
-    "add_claimlink",
-    "change_claimlink",
-    "delete_claimlink",
-    "view_claimlink",
-    "view_historicalclaimlink",
-]
 
 
 def related_claims_to_links(apps, schema_editor) -> None:
@@ -66,34 +59,6 @@ def links_to_related_claims(apps, schema_editor) -> None:
     through.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
 
 
-def editors_may_link(apps, schema_editor) -> None:
-    from django.contrib.auth.management import create_permissions
-
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    group = apps.get_model("auth", "Group").objects.filter(name="Editors").first()
-    if group is None:
-        return
-    permission_model = apps.get_model("auth", "Permission")
-    group.permissions.add(
-        *permission_model.objects.filter(
-            content_type__app_label="claims", codename__in=LINK_PERMISSIONS
-        )
-    )
-
-
-def editors_may_not_link(apps, schema_editor) -> None:
-    group = apps.get_model("auth", "Group").objects.filter(name="Editors").first()
-    if group is not None:
-        group.permissions.remove(
-            *apps.get_model("auth", "Permission").objects.filter(
-                content_type__app_label="claims", codename__in=LINK_PERMISSIONS
-            )
-        )
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
@@ -103,6 +68,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(related_claims_to_links, links_to_related_claims),
-        migrations.RunPython(editors_may_link, editors_may_not_link),
+        # Editors got the link permissions here; claims.roles gives them now, after every migrate.
+        migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop),
         migrations.RemoveField(model_name="claim", name="related_claims"),
     ]

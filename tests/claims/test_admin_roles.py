@@ -1,12 +1,17 @@
 """Roles: editors review; chief editors also publish and unpublish articles (readers see only
 published ones) and may correct article metadata."""
 
+import contextlib
+import io
+
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
+from claims import roles
 from claims.services import claim_set_verdict
 from tests.factories import (
     ArticleFactory,
@@ -35,6 +40,36 @@ def test_chief_editors_can_do_all_editors_can_and_publish_and_correct_articles()
     assert ("articles", "publish_article") not in editors
     assert ("articles", "change_article") not in editors
     assert not any(app == "auth" for app, _ in chiefs)
+
+
+def test_the_groups_have_exactly_the_permissions_claims_roles_names() -> None:
+    assert codenames("Editors") == set(roles.EDITOR_PERMISSIONS)
+    assert codenames("Chief editors") == set(roles.CHIEF_EDITOR_PERMISSIONS)
+
+
+def test_migrate_sets_a_groups_permissions_back_and_makes_a_deleted_group_again() -> None:
+    editors = Group.objects.get(name="Editors")
+    editors.permissions.add(Permission.objects.get(codename="delete_claim"))
+    editors.permissions.remove(Permission.objects.get(codename="change_claim"))
+    Group.objects.filter(name="Chief editors").delete()
+    output = io.StringIO()
+
+    with contextlib.redirect_stdout(output):
+        call_command("migrate", verbosity=1, stdout=io.StringIO())
+
+    assert codenames("Editors") == set(roles.EDITOR_PERMISSIONS)
+    assert codenames("Chief editors") == set(roles.CHIEF_EDITOR_PERMISSIONS)
+    assert "Set the Editors group's permissions back (1 added, 1 taken away)" in output.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_groups_are_there_after_a_transactional_tests_flush() -> None:
+    # A transactional test ends with a flush that empties auth_group; the next test, on this
+    # worker of a parallel run, must still find the roles.
+    call_command("flush", verbosity=0, interactive=False)
+
+    assert codenames("Editors") == set(roles.EDITOR_PERMISSIONS)
+    assert codenames("Chief editors") == set(roles.CHIEF_EDITOR_PERMISSIONS)
 
 
 def actions_offered(client: Client) -> list[str]:

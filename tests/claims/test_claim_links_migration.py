@@ -4,9 +4,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-# Transactional: the migrations run their own transactions. pytest-django runs such tests after
-# all the others, so the flush that follows them cannot take rows (the Editors group) from
-# tests that expect the migrated data.
+# Transactional: the migrations run their own transactions. (The flush that follows empties
+# every table; Django's post_migrate makes the permissions and claims.roles the groups again.)
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("claims", "0005_claim_links")]

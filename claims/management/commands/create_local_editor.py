@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
+from claims.roles import EDITORS_GROUP
+
 
 class Command(BaseCommand):
     help = (
@@ -23,7 +25,7 @@ class Command(BaseCommand):
         user.is_staff = True
         user.is_superuser = False
         user.save()
-        user.groups.add(Group.objects.get(name="Editors"))
+        user.groups.add(Group.objects.get(name=EDITORS_GROUP))
         verb = "created" if created else "reset the password of"
         self.stdout.write(self.style.SUCCESS(f"{verb} the local editor account"))
         self.stdout.write(f"  log in at {address}/admin/")
