@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
+import re
+
 from articles.parser.model import ParseError
 
 _TEXT_CONTROL_BYTES = {0x09, 0x0A, 0x0B, 0x0C, 0x0D}
@@ -76,9 +79,42 @@ def decode_article(data: bytes) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ParseError(f"not UTF-8 text: invalid byte 0x{data[error.start]:02x}", line) from None
+        declared = _declared_page_encoding(data)
+        if declared is None:
+            line = data[: error.start].count(b"\n") + 1
+            raise ParseError(
+                f"not UTF-8 text: invalid byte 0x{data[error.start]:02x}", line
+            ) from None
+        # A saved page that names its encoding is read as a browser reads it: in that
+        # encoding, a stray byte shown as U+FFFD rather than the page refused.
+        text = data.decode(declared, errors="replace")
     return _normalize_newlines(text)
+
+
+_PAGE_START = re.compile(rb"<!doctype\s+html|<html[\s>]|<\?xml\s", re.IGNORECASE)
+_DECLARED_CHARSET = re.compile(
+    rb"""<meta\s[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})"""
+    rb"""|<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]{2,40})""",
+    re.IGNORECASE,
+)
+# As the HTML standard reads these labels: pages that say Latin-1 are written in Windows-1252.
+_BROWSER_ENCODING = {"iso8859-1": "cp1252", "ascii": "cp1252"}
+
+
+def _declared_page_encoding(data: bytes) -> str | None:
+    """The codec an HTML page declares in its head (`<meta charset>`, `http-equiv`, `<?xml`)."""
+    head = data[:8192]
+    if not _PAGE_START.search(head):
+        return None
+    match = _DECLARED_CHARSET.search(head)
+    if match is None:
+        return None
+    label = (match[1] or match[2]).decode("ascii").strip().casefold()
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return _BROWSER_ENCODING.get(name, name)
 
 
 def _normalize_newlines(text: str) -> str:

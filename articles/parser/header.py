@@ -92,6 +92,11 @@ _TRANSLATOR = re.compile(
     r"|traduzione(?:\s+di)?|traducción(?:\s+de)?|traducido\s+por)\s+(?P<names>[^,]+)",
     re.IGNORECASE,
 )
+_DANGLING_DATE_LEAD = re.compile(
+    r"\s+(?:on|am|le|el|il|op|(?:veröffentlicht|published|posted|updated|aktualisiert)"
+    r"(?:\s+(?:on|am))?)\s*$",
+    re.IGNORECASE,
+)
 _PERSON_NAME = re.compile(r"[A-ZÀ-Þ][\w.’'\-]*(?:\s+[\w.’'\-]+){0,4}")
 
 
@@ -128,6 +133,8 @@ def _byline_with_date(text: str) -> tuple[list[Contributor], datetime.date | Non
         if found and not names_text[found[1].end() :].strip(" .*_"):
             published = found[0]
             names_text = names_text[: found[1].start()]
+    # "By Jake Goulding on", "Von Herr_Rein Veröffentlicht am": the date sat in its own element.
+    names_text = _DANGLING_DATE_LEAD.sub("", names_text)
     # "By Jane Doe | Reuters": what follows a bar or a dash is the outlet or a date, not a name.
     names_text = re.split(r"\s+[|–—-]\s+|\s*[•·]\s*", names_text)[0]
     # "(@handle / @other)": handles beside the name are not names.

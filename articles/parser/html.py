@@ -92,6 +92,10 @@ _BLOCK_TAGS = {
     "thead",
     "hr",
     "address",
+    "form",
+    "fieldset",
+    "center",
+    "details",
 }
 _SKIP_CONTENT = {"pre", "table"}
 _NOTE_NUMBER = re.compile(r"\[?\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\]?")
@@ -192,6 +196,39 @@ def _is_furniture(element: etree._Element) -> bool:
     return bool(furniture)
 
 
+# Roles and tags that are furniture whatever they hold. A <form> is not among them: ASP.NET
+# and some CMS templates wrap the whole page, article included, in one.
+_NEVER_CONTENT_ROLES = {"navigation", "banner", "contentinfo", "search", "dialog"}
+
+
+def _holds_the_prose(element: etree._Element, prose: int) -> bool:
+    """Whether a block named like furniture is the page's text all the same.
+
+    Class names are a template's, not the author's: the article body sits in a
+    `paywall` or `content-with-sidebar-wrp` div, a `non-ad-column` section, a `modal-enabled`
+    box or a page-wide <form>. A block holding most of the page's paragraph text, and not
+    mostly links, is the content; comments are the exception (a long thread outweighs a
+    short post) and stay out.
+    """
+    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    if not tag or (tag in _DROP_TAGS and tag != "form"):
+        return False
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return False
+    if (element.get("role") or "").lower() in _NEVER_CONTENT_ROLES:
+        return False
+    if re.search(r"comment", f"{element.get('class') or ''} {element.get('id') or ''}", re.I):
+        return False
+    paragraphs = list(element.iter("p"))
+    length = sum(len(paragraph.text_content()) for paragraph in paragraphs)
+    if prose <= 0 or length < _MAIN_SHARE * prose:
+        return False
+    linked = sum(
+        len(link.text_content()) for paragraph in paragraphs for link in paragraph.iter("a")
+    )
+    return linked < 0.5 * length
+
+
 def _is_prose_box(element: etree._Element) -> bool:
     text_length = len(element.text_content())
     link_length = sum(len(link.text_content()) for link in element.iter("a"))
@@ -202,8 +239,14 @@ def _main_content(root: etree._Element) -> etree._Element:
     body = root.find("body")
     if body is None:
         body = root
+    prose = _paragraph_text_length(body)
     for element in list(body.iter()):
-        if element is not body and _is_furniture(element) and element.getparent() is not None:
+        if (
+            element is not body
+            and element.getparent() is not None
+            and _is_furniture(element)
+            and not _holds_the_prose(element, prose)
+        ):
             _remove(element)
     candidates = list(body.iter("article", "main"))
     candidates += [
@@ -503,7 +546,8 @@ def _page_fields(root: etree._Element, warnings: list[ParseWarning]) -> dict:
         if name and content:
             meta.setdefault(name, content)
     fields: dict = {}
-    linked = _json_ld_article(root, warnings)
+    nodes = _json_ld_nodes(root, warnings)
+    linked = _json_ld_article(nodes)
     headline = _text_of(linked.get("headline") or linked.get("name"))
     title_element = root.find(".//title")
     page_title = (
@@ -562,12 +606,20 @@ def _page_fields(root: etree._Element, warnings: list[ParseWarning]) -> dict:
         published = _post_meta_date(root)
         if published is not None:
             fields["published"] = published
-    authors = _authors_of(linked.get("author"))
+    authors = _authors_of(_resolve_ids(linked.get("author"), _json_ld_index(nodes)))
     if not authors:
         for name in ("author", "article:author", "dc.creator", "citation_author", "parsely-author"):
             if meta.get(name) and not meta[name].startswith("http"):
                 authors = [part.strip() for part in re.split(r"\s*(?:,|;| and )\s*", meta[name])]
                 break
+    site_names = {
+        name.casefold()
+        for name in (fields.get("outlet"), fields.get("site_name"), meta.get("og:site_name"))
+        if name
+    }
+    authors = [author for author in authors if _is_person_name(author, site_names)]
+    if not authors:
+        authors = [name for name in _marked_up_authors(root) if _is_person_name(name, site_names)]
     fields["authors"] = [author for author in authors if author]
     fields["description"] = meta.get("description") or meta.get("og:description") or ""
     language = (root.get("lang") or meta.get("og:locale") or "").strip()
@@ -630,7 +682,9 @@ def _post_meta_date(root: etree._Element):
     return None
 
 
-def _json_ld_article(root: etree._Element, warnings: list[ParseWarning]) -> dict:
+def _json_ld_nodes(root: etree._Element, warnings: list[ParseWarning]) -> list[dict]:
+    """Every JSON-LD node of the page, @graph members included, in page order."""
+    nodes: list[dict] = []
     for script in root.iter("script"):
         if (script.get("type") or "").strip().casefold() != "application/ld+json":
             continue
@@ -644,12 +698,139 @@ def _json_ld_article(root: etree._Element, warnings: list[ParseWarning]) -> dict
                 )
             )
             continue
-        for item in _json_ld_items(data):
-            kinds = item.get("@type")
-            kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
-            if any(str(kind).casefold() in _ARTICLE_TYPES for kind in kinds):
-                return item
+        nodes.extend(_json_ld_items(data))
+    return nodes
+
+
+def _json_ld_article(nodes: list[dict]) -> dict:
+    for item in nodes:
+        kinds = item.get("@type")
+        kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
+        if any(str(kind).casefold() in _ARTICLE_TYPES for kind in kinds):
+            return item
     return {}
+
+
+def _json_ld_index(nodes: list[dict]) -> dict[str, dict]:
+    """The nodes by their "@id": Yoast and others write the article's author as
+    {"@id": "…/#/schema/person/…"}, a Person node elsewhere in the @graph."""
+    index: dict[str, dict] = {}
+    for item in nodes:
+        if isinstance(item.get("@id"), str):
+            index.setdefault(item["@id"], item)
+    return index
+
+
+def _resolve_ids(value: object, index: dict[str, dict]) -> object:
+    if isinstance(value, list):
+        return [_resolve_ids(item, index) for item in value]
+    if isinstance(value, dict) and "name" not in value and isinstance(value.get("@id"), str):
+        return index.get(value["@id"], value)
+    return value
+
+
+# Where templates mark the byline up: microdata (itemprop="author"), rel="author" links and
+# the hAtom/vCard classes WordPress themes print ("author vcard" → "fn").
+_AUTHOR_CLASS = re.compile(
+    r"(?:^|\s)(?:author|byline|author-name|author_name|authorname|byline__name|fn)(?:\s|$)",
+    re.IGNORECASE,
+)
+_NAME_SHAPE = re.compile(r"[^\W\d_][\w.'’ -]{1,58}[^\W_]")
+
+
+def _marked_up_authors(root: etree._Element) -> list[str]:
+    body = root.find("body")
+    if body is None:
+        return []
+    names: list[str] = []
+    for element in body.iter():
+        if not isinstance(element.tag, str) or len(names) >= 5:
+            continue
+        words = f"{element.get('class') or ''}"
+        rel = (element.get("rel") or "").casefold().split()
+        if not (
+            element.get("itemprop") == "author"
+            or (element.tag == "a" and "author" in rel)
+            or _AUTHOR_CLASS.search(words)
+        ):
+            continue
+        if _inside_comments(element):
+            continue
+        named = element.find(".//*[@itemprop='name']")
+        if named is None:
+            named = element.find(".//*[@class='fn']")
+        source = named if named is not None else element
+        text = source.get("content") or _visible_text(source)
+        text = _BYLINE_LEAD.sub("", clean_inline_text(text).strip())
+        text = _BYLINE_TAIL.sub("", text).strip(" ,:|–-")
+        if not _NAME_SHAPE.fullmatch(text) or len(text.split()) > 4:
+            continue
+        if text.casefold() in ("author", "autor", "auteur", "admin") or text in names:
+            continue
+        names.append(text)
+        # The first byline is the article's; a second one is usually another post's.
+        break
+    return names
+
+
+# "By", "Von", "Author" before the name; "on 3 May", "am 3. Mai", "Veröffentlicht am" after.
+_BYLINE_LEAD = re.compile(
+    r"^(?:(?:written\s+)?by|von|vom|par|por|di|door|av|af|author|autor|auteur)\b[:\s]*",
+    re.IGNORECASE,
+)
+_BYLINE_TAIL = re.compile(
+    r"\s+(?:on|am|le|el|il|op|veröffentlicht|published|posted|updated|aktualisiert)\b.*$",
+    re.IGNORECASE,
+)
+_HIDDEN_CLASS = re.compile(r"screen-reader|sr-only|visually-hidden|hidden", re.IGNORECASE)
+# Not a person: a site ("katholisch.at"), a handle, a company, a placeholder.
+_NOT_A_PERSON = re.compile(
+    r"@|www\.|\.(?:com|org|net|de|at|ch|fr|it|es|uk|info)\b|\b(?:GmbH|e\.\s?V\.|Ltd|Inc)\b"
+    r"|^(?:admin|wordpressadmin|no author|redaktion|editor|staff|anonymous|ph\.?d|md|msc|rd)$",
+    re.IGNORECASE,
+)
+
+
+def _is_person_name(name: str, site_names: set[str]) -> bool:
+    folded = name.casefold().strip()
+    return bool(folded) and folded not in site_names and not _NOT_A_PERSON.search(name)
+
+
+def _visible_text(element: etree._Element) -> str:
+    """The element's text without screen-reader labels ("Author" before the name)."""
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        if node is not element and _HIDDEN_CLASS.search(node.get("class") or ""):
+            if node.tail:
+                parts.append(node.tail)
+            return
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            if isinstance(child.tag, str):
+                walk(child)
+            elif child.tail:
+                parts.append(child.tail)
+        if node is not element and node.tail:
+            parts.append(node.tail)
+
+    walk(element)
+    return " ".join(parts)
+
+
+def _inside_comments(element: etree._Element) -> bool:
+    parent = element
+    for _depth in range(12):
+        parent = parent.getparent()
+        if parent is None or not isinstance(parent.tag, str):
+            return False
+        words = f"{parent.get('class') or ''} {parent.get('id') or ''}"
+        if re.search(r"comment|related|widget|sidebar|footer", words, re.IGNORECASE):
+            return True
+        if parent.tag in ("aside", "footer", "nav"):
+            return True
+    return False
 
 
 def _json_ld_items(data: object, depth: int = 0) -> list[dict]:
@@ -679,7 +860,9 @@ def _authors_of(value: object) -> list[str]:
     if isinstance(value, dict):
         kinds = value.get("@type")
         kinds = kinds if isinstance(kinds, list) else [kinds]
-        if any(str(kind).casefold() == "organization" for kind in kinds):
+        kinds = {str(kind).casefold() for kind in kinds}
+        # Yoast types a one-person blog's owner ["Person", "Organization"]: a person.
+        if "organization" in kinds and "person" not in kinds:
             return []  # "Contributors to Wikimedia projects" is not a byline
         return _authors_of(value.get("name"))
     if isinstance(value, list):

@@ -1,8 +1,11 @@
+# ruff: noqa: RUF001 -- umlauts and dashes are the data being parsed.
 """The HTML stage on saved pages: XHTML with an XML declaration, charset claims, metadata."""
 
 from pathlib import Path
 
-from articles.parser import decode_article, parse_article
+import pytest
+
+from articles.parser import ParseError, decode_article, parse_article
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -43,3 +46,109 @@ def test_control_characters_after_a_removed_element_do_not_crash_the_page() -> N
     article = parse_article(page, file_name="a.html")
     assert article.sentences[0].text == "Hello there, this is fine."
     assert not any("\x01" in sentence.text for sentence in article.sentences)
+
+
+def test_a_saved_page_in_the_encoding_its_head_declares_is_read_in_that_encoding() -> None:
+    # German and Polish news sites still serve ISO-8859-1 and Windows-1250 pages; a browser
+    # reads them by the <meta charset>, and so do we (Latin-1 as Windows-1252, as browsers do).
+    page = (
+        '<!DOCTYPE html><html><head><meta http-equiv="Content-Type" '
+        'content="text/html; charset=iso-8859-1"><title>Grüße aus Köln</title></head><body>'
+        "<h1>Grüße aus Köln</h1><p>Die Fähre ist am Montag ausgelaufen, sagte der Kapitän – "
+        "nicht früher.</p></body></html>"
+    ).encode("cp1252")
+    article = parse_article(decode_article(page), file_name="page.html")
+    assert article.title == "Grüße aus Köln"
+    assert article.sentences[0].text.endswith("sagte der Kapitän – nicht früher.")
+    polish = (
+        '<html><head><meta charset="windows-1250"><title>Sejm</title></head><body>'
+        "<p>Sejm zagłosował za ustawą, powiedział rzecznik.</p></body></html>"
+    ).encode("cp1250")
+    assert "zagłosował" in decode_article(polish)
+
+
+def test_a_plain_text_file_that_is_not_utf8_is_still_refused_with_the_line() -> None:
+    # Only a page that names its encoding is decoded by it; plain text carries no such claim.
+    with pytest.raises(ParseError, match="line 1: not UTF-8 text"):
+        decode_article("Viele Grüße aus Köln, sagte er am Montag.\n".encode("latin-1"))
+
+
+def test_an_article_body_in_a_block_named_like_page_furniture_is_kept() -> None:
+    # Templates wrap the story in a "paywall" or "content-with-sidebar" div, or the whole
+    # page in an ASP.NET <form>: a block that holds most of the page's prose is the content.
+    story = "".join(
+        f"<p>Paragraph {number} of the story says what the minister announced on Monday.</p>"
+        for number in range(8)
+    )
+    for wrapper in (
+        f'<div class="ArticlePage-content paywall">{story}</div>',
+        f'<div class="l-sidebar-fixed l-article-body-segment">{story}</div>',
+        f'<form id="aspnetForm"><div class="body">{story}</div></form>',
+    ):
+        page = (
+            "<html><head><title>The minister's plan</title></head><body>"
+            '<div class="newsletter"><p>Sign up for our newsletter to get the news.</p></div>'
+            f"<main><h1>The minister's plan</h1>{wrapper}</main></body></html>"
+        )
+        article = parse_article(page, file_name="page.html")
+        texts = [sentence.text for sentence in article.sentences]
+        assert len(texts) == 8, wrapper
+        assert "Sign up for our newsletter to get the news." not in texts
+
+
+def test_comments_that_outweigh_the_post_stay_out() -> None:
+    post = "<p>The council voted on Tuesday to close the old bridge for repairs.</p>"
+    comments = "".join(
+        f"<p>Comment {number}: I have crossed that bridge every day for years now.</p>"
+        for number in range(10)
+    )
+    page = (
+        "<html><head><title>Bridge</title></head><body><h1>Bridge</h1>"
+        f'<div class="entry">{post}</div><div class="comments">{comments}</div></body></html>'
+    )
+    texts = [sentence.text for sentence in parse_article(page, file_name="page.html").sentences]
+    assert texts == ["The council voted on Tuesday to close the old bridge for repairs."]
+
+
+def test_a_json_ld_author_given_by_id_is_the_person_node_it_points_at() -> None:
+    # Yoast writes {"author": {"@id": ".../#/schema/person/1"}} and the Person node apart.
+    page = (
+        '<html><head><title>Fifteen years</title><script type="application/ld+json">'
+        '{"@context": "https://schema.org", "@graph": ['
+        '{"@type": "BlogPosting", "headline": "Fifteen years",'
+        ' "author": {"@id": "https://blog.example/#/schema/person/1"}},'
+        '{"@type": ["Person", "Organization"], "@id": "https://blog.example/#/schema/person/1",'
+        ' "name": "Andreas Kalt"}]}</script></head><body><h1>Fifteen years</h1>'
+        "<p>The blog turned fifteen this week, and it is still written by hand.</p></body></html>"
+    )
+    article = parse_article(page, file_name="page.html")
+    assert [c.name for c in article.contributors if c.role == "author"] == ["Andreas Kalt"]
+
+
+def test_a_byline_marked_up_in_the_page_is_read_without_its_labels() -> None:
+    # WordPress themes: <span class="author vcard"><span class="screen-reader-text">Author
+    # </span><a class="url fn n">Name</a></span>; comment authors further down are not it.
+    page = (
+        '<html><head><title>Reparaturcafé</title><meta property="og:site_name" '
+        'content="Stadt Ahlen"></head><body><article><h1>Reparaturcafé</h1>'
+        '<span class="byline"><span class="author vcard"><span class="screen-reader-text">'
+        'Author</span> <a class="url fn n" href="/author/x/">Ute Berger</a></span></span>'
+        "<p>Das Reparaturcafé öffnet am Samstag wieder im Bürgerzentrum, sagte die Stadt.</p>"
+        '<div class="comments"><span class="comment-author fn">Max Muster</span>'
+        "<p>Toll, da komme ich gerne vorbei mit meinem alten Toaster.</p></div>"
+        "</article></body></html>"
+    )
+    article = parse_article(page, file_name="page.html")
+    assert [c.name for c in article.contributors if c.role == "author"] == ["Ute Berger"]
+
+
+def test_a_meta_author_that_is_the_site_itself_is_not_a_byline() -> None:
+    page = (
+        '<html><head><title>Alleinerziehende</title><meta name="author" content="katholisch.at">'
+        '<meta property="og:site_name" content="katholisch.at"></head><body><article>'
+        '<h1>Alleinerziehende</h1><p class="author">Von Maria Huber</p>'
+        "<p>Die Zahl der Alleinerziehenden ist im letzten Jahr gestiegen, sagte sie.</p>"
+        "</article></body></html>"
+    )
+    article = parse_article(page, file_name="page.html")
+    assert [c.name for c in article.contributors if c.role == "author"] == ["Maria Huber"]
