@@ -17,6 +17,7 @@ is still to be done (see the importer helper's report).
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -131,7 +132,38 @@ def html_document(text: str) -> HtmlDocument:
         # The headline sits outside the article element on many sites: put it first.
         lines.append(_Line(0, title, kind="heading", level=1))
     _BlockWriter(lines).walk(content)
+    if "published" not in fields:
+        dateline = _dateline(lines)
+        if dateline is not None:
+            fields["dateline"] = dateline
     return HtmlDocument(tuple(lines), fields, tuple(warnings))
+
+
+# A dateline opens the story: "Erstellt am: 30.01.2022 18:36 / sk", "Pressemitteilung vom
+# 25. Januar 2022 | Berlin - …", "12. Januar 2022,". The date comes first or after a few words
+# that end in a label ("vom", "am", "le", a colon); later dates in a line are the story's.
+_DATELINE_LEAD = re.compile(
+    r"^(?:[\w-]+\s+){0,3}?(?:vom|am|on|le|el|il|del|du|dated?|stand|datum|fecha|data)?[\s:]*$",
+    re.IGNORECASE,
+)
+_DATELINE_LINES = 8
+
+
+def _dateline(lines: list[_Line]):
+    seen = 0
+    for line in lines:
+        if line.kind == "break" or not line.text:
+            continue
+        seen += 1
+        if seen > _DATELINE_LINES:
+            break
+        found = find_date(line.text[:160])
+        if found is None:
+            continue
+        value, match = found
+        if match.start() <= 40 and _DATELINE_LEAD.match(line.text[: match.start()]):
+            return value
+    return None
 
 
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
@@ -554,7 +586,7 @@ def _page_fields(root: etree._Element, warnings: list[ParseWarning]) -> dict:
         clean_inline_text(title_element.text_content()).strip() if title_element is not None else ""
     )
     candidates = [
-        title
+        _unescaped(title)
         for title in (headline, meta.get("og:title"), meta.get("twitter:title"), page_title)
         if title
     ]
@@ -571,6 +603,13 @@ def _page_fields(root: etree._Element, warnings: list[ParseWarning]) -> dict:
             if site:
                 fields["site_name"] = site
             break
+    else:
+        # No headline the page shows: its one <h1>, when it has one, is the headline and the
+        # <title> the site's ("Four Years Remaining", "Lexikon « Nalas Löwenseiten").
+        top = [clean_inline_text(h.text_content()).strip() for h in root.iter("h1")]
+        site = (meta.get("og:site_name") or "").casefold()
+        if len(top) == 1 and len(top[0].split()) >= 2 and top[0].casefold() != site:
+            fields["title"] = top[0]
     canonical = next(
         (
             (element.get("href") or "").strip()
@@ -588,25 +627,46 @@ def _page_fields(root: etree._Element, warnings: list[ParseWarning]) -> dict:
         or fields.get("site_name")
         or None
     )
-    for value in (
+    published = _first_date(
         _text_of(linked.get("datePublished")),
         meta.get("article:published_time"),
         meta.get("og:published_time"),
         meta.get("date"),
         meta.get("dc.date"),
+        meta.get("dc.date.issued"),
         meta.get("dcterms.date"),
+        meta.get("dcterms.issued"),
         meta.get("citation_publication_date"),
+        meta.get("bepress_citation_date"),
         meta.get("parsely-pub-date"),
-    ):
-        published = _date_of(value)
-        if published is not None:
-            fields["published"] = published
-            break
-    if "published" not in fields:
+        meta.get("pubdate"),
+        meta.get("publishdate"),
+        meta.get("publish-date"),
+        # A page without an article node still dates itself elsewhere: a Recipe's or
+        # WebPage's datePublished, microdata beside the text.
+        *(_text_of(node.get("datePublished")) for node in nodes),
+        *(_microdata_value(element) for element in _itemprop(root, "datePublished")),
+    )
+    if published is None:
         published = _post_meta_date(root)
-        if published is not None:
-            fields["published"] = published
-    authors = _authors_of(_resolve_ids(linked.get("author"), _json_ld_index(nodes)))
+    if published is None:
+        # /2019/11/18/slug: the date in the page's own address.
+        published = _url_date(fields["url"] or "")
+    if published is None:
+        # Last, the date it was changed: a page that says only that was published by then.
+        published = _first_date(
+            _text_of(linked.get("dateModified")),
+            meta.get("article:modified_time"),
+            meta.get("og:updated_time"),
+            *(_microdata_value(element) for element in _itemprop(root, "dateModified")),
+        )
+    if published is not None:
+        fields["published"] = published
+    # Yoast writes a WebPage node before the Article node; the author is on the Article.
+    author = linked.get("author") or next(
+        (node["author"] for node in _json_ld_articles(nodes) if node.get("author")), None
+    )
+    authors = _authors_of(_resolve_ids(author, _json_ld_index(nodes)))
     if not authors:
         for name in ("author", "article:author", "dc.creator", "citation_author", "parsely-author"):
             if meta.get(name) and not meta[name].startswith("http"):
@@ -642,7 +702,8 @@ _SEPARATOR = re.compile(r"^\s*(?:[|–—«»·:]|-|::)\s*(?P<site>.*)$")
 
 
 def _headline_in(title: str, headings: list[str]) -> tuple[str, str]:
-    """The heading that is the title, alone or before a site suffix, and that suffix."""
+    """The heading that is the title, alone or before a site suffix (and that suffix), or
+    after a kicker or site prefix ("Chronik: Lotte Tobisch ist tot")."""
     folded = title.casefold()
     for heading in headings:
         if len(heading) < 3:
@@ -653,19 +714,81 @@ def _headline_in(title: str, headings: list[str]) -> tuple[str, str]:
             separator = _SEPARATOR.match(title[len(heading) :])
             if separator and 1 < len(separator["site"]) <= 60:
                 return heading, separator["site"].strip()
+    for heading in headings:
+        if (
+            len(heading.split()) >= 3
+            and folded.endswith(heading.casefold())
+            and _PREFIX_END.search(title[: len(title) - len(heading)])
+        ):
+            return heading, ""
     return "", ""
+
+
+# What ends a kicker or site name written before the headline: "Chronik: ", "Site | ".
+_PREFIX_END = re.compile(r"\S\s*(?:[|–—«»›·:]|-|::|//)\s*$")
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,8});", re.IGNORECASE)
+
+
+def _unescaped(text: str) -> str:
+    """A title escaped twice by its CMS ("d&#039;actions", "&quot;Europa&quot;") as written."""
+    return clean_inline_text(html.unescape(text)) if _ENTITY.search(text) else text
 
 
 # Where blog and news templates print the post's date ("Posted on …", "Dieser Artikel wurde
 # am 14. Dezember 2015 … geschrieben").
 _POST_META_CLASS = re.compile(
     r"(?:post|entry|article)[-_]?(?:meta|footer|info|date|details)|posted-on|dateline|byline"
-    r"|published|pubdate",
+    r"|published|pubdate|(?:^|\s)(?:date|datum|fecha|updated|meta-date)(?:\s|$)",
     re.IGNORECASE,
 )
 
 
+def _first_date(*values: str | None):
+    for value in values:
+        published = _date_of(value)
+        if published is not None:
+            return published
+    return None
+
+
+def _itemprop(root: etree._Element, name: str) -> list[etree._Element]:
+    return [element for element in root.iter() if element.get("itemprop") == name][:5]
+
+
+def _microdata_value(element: etree._Element) -> str:
+    return (
+        element.get("content")
+        or element.get("datetime")
+        or element.get("title")
+        or clean_inline_text(element.text_content())[:100]
+    )
+
+
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](\d\d?)[/-](\d\d?)(?:/|[-_][^/]*$|$)")
+
+
+def _url_date(url: str):
+    import datetime
+
+    match = _URL_DATE.search(url)
+    if match is None:
+        return None
+    try:
+        return datetime.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+# hAtom: <abbr class="published" title="2017-09-09T10:52:00+02:00">, class="updated".
+_HATOM_DATE = re.compile(r"(?:^|\s)(?:published|updated|dtstart|entry-date)(?:\s|$)")
+
+
 def _post_meta_date(root: etree._Element):
+    for element in root.iter("abbr", "span", "time"):
+        if element.get("title") and _HATOM_DATE.search(element.get("class") or ""):
+            value = _date_of(element.get("title"))
+            if value is not None:
+                return value
     for element in root.iter("time"):
         value = _date_of(element.get("datetime") or clean_inline_text(element.text_content()))
         if value is not None:
@@ -702,13 +825,19 @@ def _json_ld_nodes(root: etree._Element, warnings: list[ParseWarning]) -> list[d
     return nodes
 
 
-def _json_ld_article(nodes: list[dict]) -> dict:
+def _json_ld_articles(nodes: list[dict]) -> list[dict]:
+    found = []
     for item in nodes:
         kinds = item.get("@type")
         kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
         if any(str(kind).casefold() in _ARTICLE_TYPES for kind in kinds):
-            return item
-    return {}
+            found.append(item)
+    return found
+
+
+def _json_ld_article(nodes: list[dict]) -> dict:
+    found = _json_ld_articles(nodes)
+    return found[0] if found else {}
 
 
 def _json_ld_index(nodes: list[dict]) -> dict[str, dict]:
@@ -826,11 +955,20 @@ def _inside_comments(element: etree._Element) -> bool:
         if parent is None or not isinstance(parent.tag, str):
             return False
         words = f"{parent.get('class') or ''} {parent.get('id') or ''}"
-        if re.search(r"comment|related|widget|sidebar|footer", words, re.IGNORECASE):
+        if _BESIDE_THE_POST.search(words) or parent.tag in ("aside", "footer", "nav"):
             return True
-        if parent.tag in ("aside", "footer", "nav"):
-            return True
+        if parent.tag in ("article", "main", "body"):
+            return False
     return False
+
+
+# Blocks whose bylines are not the post's. Whole class words: WordPress marks a post that takes
+# comments "comments-open" and a page "has-sidebar", which say nothing of where a byline is.
+_BESIDE_THE_POST = re.compile(
+    r"(?:^|\s)(?:comments?|comment-list|commentlist|comment-body|comment-content|comment-author"
+    r"|related|related-posts|widget|widget-area|sidebar|footer|site-footer)(?:$|\s)",
+    re.IGNORECASE,
+)
 
 
 def _json_ld_items(data: object, depth: int = 0) -> list[dict]:

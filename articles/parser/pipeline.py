@@ -48,7 +48,7 @@ from articles.parser.references import (
     _split_reference_list,
 )
 from articles.parser.sentences import _split_sentences, detect_language, is_claim_sentence
-from articles.parser.text import _strip_trailing_junk, odd_spaces_to_spaces
+from articles.parser.text import _is_junk, _strip_trailing_junk, odd_spaces_to_spaces
 
 # Citation labels are stored in a column of this size; a longer linked text is not a marker.
 _LINK_LABEL_MAX_LENGTH = 300
@@ -133,10 +133,13 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
             " ".join(prose or [paragraph.text for paragraph in paragraphs[:40]])
         )
     # First only sentences that can be claims; a body in which none can (a text without one
-    # full stop) is still an article, and then every sentence is kept as it is.
+    # full stop) is still an article, and then every sentence is kept as it is. Sentences that
+    # are only link text are left out too, unless that leaves out most of the page: then the
+    # links are the page's own text (a story wrapped in one <a>).
     warnings_before = len(warnings)
-    for claims_only in (True, False):
+    for claims_only, skip_links in ((True, True), (True, False), (False, False)):
         del warnings[warnings_before:]
+        link_sentences = 0
         body_parts: list[str] = []
         citations: list[ParsedCitation] = []
         sentences: list[ParsedSentence] = []
@@ -172,7 +175,13 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
                 last = bisect.bisect_left(found_starts, end)
                 inside = found[first:last]
                 text = paragraph.text[start:end]
-                if claims_only and not is_claim_sentence(text):
+                link_text = skip_links and _is_link_text(paragraph, start, end)
+                link_sentences += link_text
+                if claims_only and (
+                    not is_claim_sentence(text)
+                    or link_text
+                    or (format_name == "html" and _is_junk(text, footer=True))
+                ):
                     # Navigation, captions, list fragments, "Read more": not claims. A fragment
                     # that carries a citation marker still is, since its author gave it a source;
                     # a link in one is navigation, not a source.
@@ -227,7 +236,7 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
             body_parts.append(paragraph.text)
             offset += len(paragraph.text) + 2
 
-        if sentences or not claims_only:
+        if (sentences and link_sentences <= len(sentences)) or not claims_only:
             break
     body = "\n\n".join(body_parts)
     if not sentences:
@@ -265,6 +274,8 @@ def parse_article(text: str, *, file_name: str) -> ParsedArticle:
         front_published
         or page_fields.get("published")
         or header.published
+        # From a saved page without a machine-readable date: the dateline above the story.
+        or page_fields.get("dateline")
         or _revision_date(all_lines)
     )
     url_value = (
@@ -368,6 +379,21 @@ _CREDIT_WORDS = (
     "©",
 )
 _CAPTION_LENGTH = 300
+
+
+# Share of a sentence's characters inside links above which it is a link, not a sentence.
+_LINK_TEXT_SHARE = 0.8
+
+
+def _is_link_text(paragraph: _Paragraph, start: int, end: int) -> bool:
+    """Whether a sentence is the text of its links: another story's headline, a teaser
+    ("Best gifts for co-workers under $50 on A..."), a menu. An author's sentence has words
+    of its own around what it links."""
+    if not paragraph.links or end - start < 1:
+        return False
+    covered = sum(max(0, min(end, link.end) - max(start, link.start)) for link in paragraph.links)
+    letters = sum(1 for character in paragraph.text[start:end] if not character.isspace())
+    return covered >= _LINK_TEXT_SHARE * (end - start) and letters > 0
 
 
 def _is_caption(paragraph: _Paragraph) -> bool:

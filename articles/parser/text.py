@@ -113,6 +113,14 @@ _FOOTER_LINE_PATTERNS = [
         r"(?:we|this (?:web)?site) uses? cookies\b.{0,400}",
         r".{0,200}\b(?:accept|allow|manage|reject)(?: all)? cookies\b.{0,200}",
         r"cookie (?:policy|settings|preferences|notice)\b.{0,80}",
+        # Page widgets that leave a sentence behind when their script does not run.
+        r"(?:click|tap) here\b.{0,120}",
+        r".{0,80}\brequires javascript\b.{0,40}",
+        r"(?:video )?player is loading\.*",
+        r"like loading\.*",
+        r"share (?:it|this) with (?:a friend|your friends|friends)\W{0,3}",
+        r"follow (?:him|her|them|me) on \w+.{0,80}",
+        r"(?:get|have) (?:all )?(?:the )?latest .{0,60}(?:inbox|email)\W{0,3}",
     )
 ]
 

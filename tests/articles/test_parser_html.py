@@ -152,3 +152,128 @@ def test_a_meta_author_that_is_the_site_itself_is_not_a_byline() -> None:
     )
     article = parse_article(page, file_name="page.html")
     assert [c.name for c in article.contributors if c.role == "author"] == ["Maria Huber"]
+
+
+def _page(head: str, body: str) -> str:
+    return (
+        f"<html><head><title>Hechte im Bielersee</title>{head}</head><body><article>"
+        f"<h1>Hechte im Bielersee</h1>{body}"
+        "<p>Im Winter beissen die Hechte im Bielersee besonders gut, sagen die Fischer.</p>"
+        "</article></body></html>"
+    )
+
+
+def test_a_page_dates_itself_by_microdata_hatom_its_address_or_its_dateline() -> None:
+    cases = {
+        # Microdata beside the text, no JSON-LD article node.
+        '<meta itemprop="datePublished" content="2022-01-21">': "2022-01-21",
+        # Blogger's hAtom: <abbr class="published" title="…">.
+        '<abbr class="published" title="2017-09-09T10:52:00+02:00">9. September</abbr>': (
+            "2017-09-09"
+        ),
+        # The dateline opening the story, in the page's language.
+        "<p>Erstellt am: 30.01.2022 18:36 / sk</p>": "2022-01-30",
+        "<p>Pressemitteilung vom 25. Januar 2022 | Bern – Die Fischer melden viele Hechte.</p>": (
+            "2022-01-25"
+        ),
+    }
+    for markup, expected in cases.items():
+        article = parse_article(_page("", markup), file_name="page.html")
+        assert str(article.published) == expected, markup
+    # Only the page's own address: /2019/11/18/slug.
+    canonical = '<link rel="canonical" href="https://news.example/2019/11/18/hechte-im-see/">'
+    article = parse_article(_page(canonical, ""), file_name="page.html")
+    assert str(article.published) == "2019-11-18"
+    # A date later in the story's first paragraph is the story's, not the page's.
+    event = "<p>Das Turnier der besten Fischer findet vom 5. bis 11. Februar 2022 statt.</p>"
+    assert parse_article(_page("", event), file_name="page.html").published is None
+
+
+def test_a_modified_date_is_used_only_when_the_page_gives_no_other() -> None:
+    head = '<meta property="og:updated_time" content="2017-04-05T19:05:44Z">'
+    assert str(parse_article(_page(head, ""), file_name="p.html").published) == "2017-04-05"
+    both = head + '<meta property="article:published_time" content="2017-03-01">'
+    assert str(parse_article(_page(both, ""), file_name="p.html").published) == "2017-03-01"
+
+
+def test_the_headline_the_page_shows_wins_over_a_title_with_a_kicker_or_site_name() -> None:
+    def title_of(head: str, heading: str) -> str:
+        page = (
+            f"<html><head>{head}</head><body><header><h2>Menu</h2></header><article>"
+            f"<h1>{heading}</h1><p>Die Schauspielerin ist am Montag in Wien gestorben, "
+            "teilte die Familie mit.</p></article></body></html>"
+        )
+        return parse_article(page, file_name="page.html").title
+
+    # A kicker before the headline in <title>.
+    assert (
+        title_of("<title>Chronik: Lotte Tobisch ist tot</title>", "Lotte Tobisch ist tot")
+        == "Lotte Tobisch ist tot"
+    )
+    # A <title> that is the site's name: the page's one <h1> is the headline.
+    assert (
+        title_of("<title>Four Years Remaining</title>", "Interning of Small Integers")
+        == "Interning of Small Integers"
+    )
+    # A title its CMS escaped twice reads as written.
+    assert (
+        title_of(
+            '<meta property="og:title" content="A Paris-8, beaucoup d&amp;#039;actions">',
+            "A Paris-8, beaucoup d'actions",
+        )
+        == "A Paris-8, beaucoup d'actions"
+    )
+
+
+def test_other_stories_headlines_and_widget_lines_are_not_claims() -> None:
+    teasers = "".join(
+        f'<p><a href="https://news.example/{number}">Best gifts for co-workers, part {number}.'
+        "</a></p>"
+        for number in range(2)
+    )
+    page = (
+        "<html><head><title>Budget</title></head><body><article><h1>Budget</h1>"
+        "<p>The council passed the budget on Monday, said the mayor.</p>"
+        '<p>It funds <a href="https://city.example/plan">the new plan</a> for three years.</p>'
+        "<p>This slideshow requires JavaScript.</p><p>Click here for more information.</p>"
+        f"{teasers}</article></body></html>"
+    )
+    texts = [sentence.text for sentence in parse_article(page, file_name="p.html").sentences]
+    assert texts == [
+        "The council passed the budget on Monday, said the mayor.",
+        "It funds the new plan for three years.",
+    ]
+
+
+def test_a_story_written_inside_links_keeps_its_sentences() -> None:
+    # Some templates wrap the whole teaser-style story in one <a>: when most sentences are link
+    # text, the links are the page's own text.
+    story = "".join(
+        f'<p><a href="https://news.example/story">Sentence {number} of the story is here.</a></p>'
+        for number in range(3)
+    )
+    page = f"<html><head><title>Story</title></head><body><h1>Story</h1>{story}</body></html>"
+    assert len(parse_article(page, file_name="p.html").sentences) == 3
+
+
+def test_a_byline_in_a_post_that_takes_comments_and_an_author_on_the_second_node() -> None:
+    # WordPress marks such a post "comments-open": that is no comment block.
+    page = (
+        '<html><head><title>Laufen</title></head><body><article class="post comments-open">'
+        '<h1>Laufen im Winter</h1><span class="byline"> von <span class="author vcard">'
+        '<a class="url fn n" href="/author/heiko/">Heiko</a></span></span>'
+        "<p>Im Winter zu laufen ist leichter, als man denkt, sagt der Trainer.</p>"
+        "</article></body></html>"
+    )
+    article = parse_article(page, file_name="page.html")
+    assert [c.name for c in article.contributors if c.role == "author"] == ["Heiko"]
+    # Yoast: a WebPage node first, the Article node with the author after it.
+    graph = (
+        '<script type="application/ld+json">{"@graph": [{"@type": "WebPage", "name": "Laufen"},'
+        '{"@type": "Article", "headline": "Laufen", "author": {"@id": "#p"}},'
+        '{"@type": "Person", "@id": "#p", "name": "Helge Fahrnberger"}]}</script>'
+    )
+    page = page.replace("<title>Laufen</title>", f"<title>Laufen</title>{graph}")
+    page = page.replace("von <span", "<span").replace(">Heiko<", "><")
+    article = parse_article(page, file_name="page.html")
+    assert [c.name for c in article.contributors if c.role == "author"] == ["Helge Fahrnberger"]
