@@ -677,7 +677,7 @@ def _page_fields(root: etree._Element, warnings: list[ParseWarning]) -> dict:
         for name in (fields.get("outlet"), fields.get("site_name"), meta.get("og:site_name"))
         if name
     }
-    authors = [author for author in authors if _is_person_name(author, site_names)]
+    authors = [_clean_author(author) for author in authors if _is_person_name(author, site_names)]
     if not authors:
         authors = [name for name in _marked_up_authors(root) if _is_person_name(name, site_names)]
     fields["authors"] = [author for author in authors if author]
@@ -860,8 +860,12 @@ def _resolve_ids(value: object, index: dict[str, dict]) -> object:
 
 # Where templates mark the byline up: microdata (itemprop="author"), rel="author" links and
 # the hAtom/vCard classes WordPress themes print ("author vcard" → "fn").
+# A class word that names the byline: "author", "byline", "fn", and template variants such as
+# "post-author-name", "herald-author-name", "ng-sharekit__contributors--author"; never a
+# comment's ("comment-author").
 _AUTHOR_CLASS = re.compile(
-    r"(?:^|\s)(?:author|byline|author-name|author_name|authorname|byline__name|fn)(?:\s|$)",
+    r"(?:^|\s)(?!comment)(?:[a-z0-9]+(?:__|--|-|_))*(?:author|byline|autor|auteur|authorname)"
+    r"(?:(?:__|--|-|_)(?:name|link|text))?(?:\s|$)|(?:^|\s)fn(?:\s|$)",
     re.IGNORECASE,
 )
 _NAME_SHAPE = re.compile(r"[^\W\d_][\w.'’ -]{1,58}[^\W_]")
@@ -889,9 +893,7 @@ def _marked_up_authors(root: etree._Element) -> list[str]:
         if named is None:
             named = element.find(".//*[@class='fn']")
         source = named if named is not None else element
-        text = source.get("content") or _visible_text(source)
-        text = _BYLINE_LEAD.sub("", clean_inline_text(text).strip())
-        text = _BYLINE_TAIL.sub("", text).strip(" ,:|–-")
+        text = _clean_author(source.get("content") or _visible_text(source))
         if not _NAME_SHAPE.fullmatch(text) or len(text.split()) > 4:
             continue
         if text.casefold() in ("author", "autor", "auteur", "admin") or text in names:
@@ -904,7 +906,8 @@ def _marked_up_authors(root: etree._Element) -> list[str]:
 
 # "By", "Von", "Author" before the name; "on 3 May", "am 3. Mai", "Veröffentlicht am" after.
 _BYLINE_LEAD = re.compile(
-    r"^(?:(?:written\s+)?by|von|vom|par|por|di|door|av|af|author|autor|auteur)\b[:\s]*",
+    r"^(?:(?:(?:written|posted|geschrieben|verfasst|escrito|écrit|scritto)\s+)?"
+    r"(?:by|von|vom|par|por|da|di|door|av|af)|author|autor|auteur)\b[:\s]*",
     re.IGNORECASE,
 )
 _BYLINE_TAIL = re.compile(
@@ -918,6 +921,12 @@ _NOT_A_PERSON = re.compile(
     r"|^(?:admin|wordpressadmin|no author|redaktion|editor|staff|anonymous|ph\.?d|md|msc|rd)$",
     re.IGNORECASE,
 )
+
+
+def _clean_author(text: str) -> str:
+    """A byline as a name: entities decoded, "Geschrieben von" and "on 31. October" gone."""
+    text = _BYLINE_LEAD.sub("", clean_inline_text(html.unescape(text)).strip())
+    return _BYLINE_TAIL.sub("", text).strip(" ,:|–-")
 
 
 def _is_person_name(name: str, site_names: set[str]) -> bool:

@@ -277,3 +277,26 @@ def test_a_byline_in_a_post_that_takes_comments_and_an_author_on_the_second_node
     page = page.replace("von <span", "<span").replace(">Heiko<", "><")
     article = parse_article(page, file_name="page.html")
     assert [c.name for c in article.contributors if c.role == "author"] == ["Helge Fahrnberger"]
+
+
+def test_template_byline_classes_and_labels_in_any_language_give_the_name() -> None:
+    def byline_of(markup: str) -> list[str]:
+        page = (
+            "<html><head><title>Hope</title></head><body><article><h1>Hope</h1>"
+            f"{markup}<p>Hope is a discipline, the author wrote in her new book.</p>"
+            '<div class="comment"><span class="comment-author-name">Troll</span></div>'
+            "</article></body></html>"
+        )
+        article = parse_article(page, file_name="page.html")
+        return [c.name for c in article.contributors if c.role == "author"]
+
+    assert byline_of('<p class="post-author-name">Andrea Middleton</p>') == ["Andrea Middleton"]
+    assert byline_of(
+        '<div class="ng-sharekit__contributors--author"><span>Michael Hingston</span></div>'
+    ) == ["Michael Hingston"]
+    assert byline_of('<meta name="author" content="Geschrieben von Elisa Marvena">') == [
+        "Elisa Marvena"
+    ]
+    assert byline_of('<meta name="author" content="Redacci&oacute;n Pagina Siete">') == [
+        "Redacción Pagina Siete"
+    ]
