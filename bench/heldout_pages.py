@@ -162,10 +162,10 @@ def measure(page: Page) -> dict:
         parsed = parse_article(decode_article(page.data), file_name=page.name)
     except ParseError as error:
         result.update(imported=False, error=str(error), ms=1000 * (time.perf_counter() - started))
-        return result
+        return _missed(result, page)
     except Exception as error:  # a crash is the worst outcome: count it, name it, go on
         result.update(imported=False, error=f"CRASH {type(error).__name__}: {error}", ms=0.0)
-        return result
+        return _missed(result, page)
     result["ms"] = 1000 * (time.perf_counter() - started)
     result["imported"] = True
     claims = [sentence.text for sentence in parsed.sentences]
@@ -187,12 +187,7 @@ def measure(page: Page) -> dict:
     ours_pool = grams(ours_text)
     ours_normal = normalize(ours_text)
     if page.body is not None:
-        truth = [
-            s
-            for part in page.body.split("\n")
-            for s in _GROUND_SENTENCE.split(part)
-            if len(s.split()) >= 4
-        ]
+        truth = _body_sentences(page.body)
         result["recall"] = (sum(found_in(s, ours_pool, ours_normal) for s in truth), len(truth))
         truth_pool, truth_normal = grams(page.body), normalize(page.body)
         result["precision"] = (
@@ -210,6 +205,28 @@ def measure(page: Page) -> dict:
         kept = [s for s in page.without_snippets if any(normalize(s) in c for c in claims_normal)]
         result["precision"] = (len(page.without_snippets) - len(kept), len(page.without_snippets))
         result["debris"] = kept
+    return result
+
+
+def _body_sentences(body: str) -> list[str]:
+    return [
+        s for part in body.split("\n") for s in _GROUND_SENTENCE.split(part) if len(s.split()) >= 4
+    ]
+
+
+def _missed(result: dict, page: Page) -> dict:
+    """A refused page gets every field its ground truth has wrong and none of its content."""
+    for key, truth in (
+        ("title_ok", page.title),
+        ("date_ok", page.date),
+        ("byline_ok", page.authors),
+    ):
+        if truth:
+            result[key] = False
+    if page.body is not None:
+        result["recall"] = (0, len(_body_sentences(page.body)))
+    if page.with_snippets:
+        result["recall"] = (0, len(page.with_snippets))
     return result
 
 
@@ -268,7 +285,8 @@ def main() -> None:
             print(
                 f"  {label:<17} {sum(checked)}/{len(checked)} = {100 * sum(checked) / len(checked):.1f} %"
             )
-    print(f"  content recall    {share([r['recall'] for r in imported if 'recall' in r])}")
+    # Refused pages count: their fields as wrong, their content as not found.
+    print(f"  content recall    {share([r['recall'] for r in results if 'recall' in r])}")
     print(f"  claim precision   {share([r['precision'] for r in imported if 'precision' in r])}")
     bad = sum(len(r["bad"]) for r in imported)
     claims = sum(r["claims"] for r in imported)
