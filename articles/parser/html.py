@@ -96,6 +96,9 @@ _BLOCK_TAGS = {
     "form",
     "fieldset",
     "center",
+    "aside",
+    "noscript",
+    "nav",
     "details",
 }
 _SKIP_CONTENT = {"pre", "table"}
@@ -188,11 +191,16 @@ def _remove(element: etree._Element) -> None:
     parent.remove(element)
 
 
+_NEGATED_CLASS = re.compile(r"(?:^|\s)(?:non|no|not)-\S*", re.IGNORECASE)
+
+
 def _is_furniture(element: etree._Element) -> bool:
     if not isinstance(element.tag, str):
         return True
     tag = element.tag.lower()
     words = f"{element.get('class') or ''} {element.get('id') or ''}"
+    # "non-paywall", "no-ads": the class says the block is not furniture.
+    words = _NEGATED_CLASS.sub(" ", words)
     role = (element.get("role") or "").lower()
     if tag == "aside" and (
         role in ("doc-footnote", "doc-endnotes", "doc-endnote")
@@ -231,6 +239,9 @@ def _is_furniture(element: etree._Element) -> bool:
 # Roles and tags that are furniture whatever they hold. A <form> is not among them: ASP.NET
 # and some CMS templates wrap the whole page, article included, in one.
 _NEVER_CONTENT_ROLES = {"navigation", "banner", "contentinfo", "search", "dialog"}
+# Dropped tags that still hold the story on some pages: an <aside> a template put it in, a
+# <noscript> copy of a script-rendered page, a <nav> left unclosed that swallowed the page.
+_MAY_HOLD_THE_PROSE = {"form", "aside", "noscript", "nav"}
 
 
 def _holds_the_prose(element: etree._Element, prose: int) -> bool:
@@ -243,7 +254,7 @@ def _holds_the_prose(element: etree._Element, prose: int) -> bool:
     short post) and stay out.
     """
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
-    if not tag or (tag in _DROP_TAGS and tag != "form"):
+    if not tag or (tag in _DROP_TAGS and tag not in _MAY_HOLD_THE_PROSE):
         return False
     if element.get("hidden") is not None or element.get("aria-hidden") == "true":
         return False
@@ -310,7 +321,20 @@ def _main_content(root: etree._Element) -> etree._Element:
                 break
             best = best.getparent()
         return best
-    return body
+    return _densest_text(body)
+
+
+def _densest_text(body: etree._Element) -> etree._Element:
+    """Without paragraphs (text in <div>s and <br>s): the block with the most loose text of
+    its own, links left out."""
+    best, best_length = body, 0
+    for element in body.iter("div", "td", "section", "article", "main", "span", "font"):
+        length = len((element.text or "").strip()) + sum(
+            len((child.tail or "").strip()) for child in element if isinstance(child.tag, str)
+        )
+        if length > best_length:
+            best, best_length = element, length
+    return best
 
 
 # The share of the page's paragraph text the main content holds at least.
@@ -362,6 +386,10 @@ class _BlockWriter:
                 self.lines.append(_Line(number, f"{label} {text}", kind="item"))
             self.lines.append(_Line(element.sourceline or 0, "", kind="break"))
             return
+        if tag == "table" and _is_layout_table(element):
+            # Older sites lay the whole page out in a table: its cells are containers.
+            self._container(element)
+            return
         if tag in _SKIP_CONTENT or tag == "hr":
             self._flush()
             self.lines.append(_Line(element.sourceline or 0, "", kind="break"))
@@ -393,6 +421,9 @@ class _BlockWriter:
             self._flush()
             self.lines.append(_Line(element.sourceline or 0, "", kind="break"))
             return
+        self._container(element)
+
+    def _container(self, element: etree._Element) -> None:
         # A container: its own loose text is a block of its own, then its children.
         self._start(element, "text")
         self._text(element.text)
@@ -500,6 +531,13 @@ class _BlockWriter:
             self.lines.append(_Line(self._line, "", kind="break"))
         self._parts, self._length, self._links = [], 0, []
         self._kind, self._level = "text", 0
+
+
+def _is_layout_table(table: etree._Element) -> bool:
+    """A table that holds the page's prose (paragraphs, or a table inside), not data."""
+    if table.find(".//table") is not None:
+        return True
+    return _paragraph_text_length(table) >= 200
 
 
 def _field_rows(table: etree._Element) -> list[tuple[int, str, str]]:

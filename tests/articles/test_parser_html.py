@@ -300,3 +300,27 @@ def test_template_byline_classes_and_labels_in_any_language_give_the_name() -> N
     assert byline_of('<meta name="author" content="Redacci&oacute;n Pagina Siete">') == [
         "Redacción Pagina Siete"
     ]
+
+
+def test_a_story_in_a_layout_table_an_aside_or_a_noscript_copy_imports() -> None:
+    story = "".join(
+        f"<p>Paragraph {number} says the park counted nine bears with cubs this year.</p>"
+        for number in range(5)
+    )
+    for wrapped in (
+        f"<table><tr><td>Menu</td><td>{story}</td></tr></table>",
+        f'<aside class="direct-content">{story}</aside>',
+        f"<noscript>{story}</noscript>",
+        f'<section class="non-paywall">{story}</section>',
+    ):
+        page = (
+            "<html><head><title>Bears</title></head><body><main><h1>Bears</h1>"
+            f"{wrapped}</main></body></html>"
+        )
+        assert len(parse_article(page, file_name="p.html").sentences) == 5, wrapped
+    # A data table is still not prose.
+    table = "<table><tr><td>Lindvik</td><td>243.8</td></tr><tr><td>Geiger</td><td>238.7</td></tr></table>"
+    page = f"<html><body><h1>Results</h1>{table}<p>Geiger won again on Sunday.</p></body></html>"
+    assert [s.text for s in parse_article(page, file_name="p.html").sentences] == [
+        "Geiger won again on Sunday."
+    ]
