@@ -319,8 +319,9 @@ def test_a_story_in_a_layout_table_an_aside_or_a_noscript_copy_imports() -> None
         )
         assert len(parse_article(page, file_name="p.html").sentences) == 5, wrapped
     # A data table is still not prose.
-    table = "<table><tr><td>Lindvik</td><td>243.8</td></tr><tr><td>Geiger</td><td>238.7</td></tr></table>"
-    page = f"<html><body><h1>Results</h1>{table}<p>Geiger won again on Sunday.</p></body></html>"
+    rows = "<tr><td>Lindvik</td><td>243.8</td></tr><tr><td>Geiger</td><td>238.7</td></tr>"
+    body = f"<h1>Results</h1><table>{rows}</table><p>Geiger won again on Sunday.</p>"
+    page = f"<html><body>{body}</body></html>"
     assert [s.text for s in parse_article(page, file_name="p.html").sentences] == [
         "Geiger won again on Sunday."
     ]
