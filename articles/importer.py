@@ -9,19 +9,19 @@ import bisect
 import collections
 import dataclasses
 import difflib
+import functools
 import hashlib
 import logging
 import re
 from collections.abc import Iterable
 
-import psycopg2.extras
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
-from simple_history.utils import bulk_update_with_history, get_history_model_for_model
+from simple_history.utils import get_history_model_for_model
 
 from articles.models import Article, Citation, Contributor, Reference
 from articles.parser import (
@@ -216,18 +216,44 @@ def unchanged_outcome(*, file_name: str, article: Article, current_claims: int) 
     return outcome
 
 
+def _instance_from_row(model: type[models.Model], attnames: list[str], row) -> models.Model:
+    """A model instance from a plain row of these columns (in field order; the others are
+    deferred), each value converted as the ORM would (a JSON field's text becomes data)."""
+    fields = {field.attname: field for field in model._meta.concrete_fields}
+    values = []
+    for attname, value in zip(attnames, row, strict=True):
+        field = fields[attname]
+        if hasattr(field, "from_db_value"):
+            value = field.from_db_value(value, None, connection)
+        values.append(value)
+    return model.from_db(connection.alias, attnames, values)
+
+
 def _unchanged_outcome(*, file_name: str, content_hash: str) -> ImportOutcome | None:
-    same = (
-        Article.objects.filter(content_hash=content_hash)
-        .defer("body", "metadata")
-        .order_by("pk")
-        .first()
-    )
-    if same is None:
+    """The outcome of a file whose bytes are stored already, or None: one statement either
+    way (the article, without its body, and its number of current claims)."""
+    fields = [
+        field.attname
+        for field in Article._meta.concrete_fields
+        if field.attname not in ("body", "metadata")
+    ]
+    quote = connection.ops.quote_name
+    claims = quote(Claim._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(f'article.{quote(field)}' for field in fields)}, "
+            f"(SELECT COUNT(*) FROM {claims} AS claim WHERE claim.article_id = article.id "
+            "AND claim.withdrawn_at IS NULL) "
+            f"FROM {quote(Article._meta.db_table)} AS article "
+            "WHERE article.content_hash = %s ORDER BY article.id LIMIT 1",
+            [content_hash],
+        )
+        row = cursor.fetchone()
+    if row is None:
         return None
-    return unchanged_outcome(
-        file_name=file_name, article=same, current_claims=same.claims.current().count()
-    )
+    # Fields left out are deferred, as `.defer("body", "metadata")` would leave them.
+    same = _instance_from_row(Article, fields, row[:-1])
+    return unchanged_outcome(file_name=file_name, article=same, current_claims=row[-1])
 
 
 def article_store(
@@ -400,6 +426,36 @@ def _history_user_id() -> int | None:
     return user.pk if user is not None and user.is_authenticated else None
 
 
+@functools.cache
+def _history_model(model: type[models.Model]) -> type[models.Model]:
+    # simple_history builds a manager class on every lookup: once per model is enough.
+    return get_history_model_for_model(model)
+
+
+@functools.cache
+def _history_columns(model: type[models.Model]) -> str:
+    """The tracked columns a history row copies from its row, quoted, comma-separated."""
+    quote = connection.ops.quote_name
+    return ", ".join(
+        quote(field.column)
+        for field in _history_model(model)._meta.concrete_fields
+        if field.column not in _HISTORY_BOOKKEEPING
+    )
+
+
+def _history_insert_sql(model: type[models.Model], rows: str) -> str:
+    """INSERT of one history row per row of `rows` (a table or CTE name); its four %s are the
+    date, type, user and reason."""
+    quote = connection.ops.quote_name
+    columns = _history_columns(model)
+    # Table and column names come from the models, never from input.
+    return (
+        f"INSERT INTO {quote(_history_model(model)._meta.db_table)} ({columns}, history_date, "
+        "history_type, history_user_id, history_change_reason) "
+        f"SELECT {columns}, %s, %s, %s, %s FROM {rows}"
+    )
+
+
 def _rows_record_history(
     *, model: type[models.Model], ids: Iterable[int], reason: str, history_type: str = "+"
 ) -> None:
@@ -411,22 +467,178 @@ def _rows_record_history(
     ids = list(ids)
     if not ids:
         return
-    history = get_history_model_for_model(model)
-    quote = connection.ops.quote_name
-    columns = ", ".join(
-        quote(field.column)
-        for field in history._meta.concrete_fields
-        if field.column not in _HISTORY_BOOKKEEPING
-    )
-    # Table and column names come from the models, never from input.
+    table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date, "
-            "history_type, history_user_id, history_change_reason) "
-            f"SELECT {columns}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
-            "WHERE id = ANY(%s) ORDER BY id",
+            _history_insert_sql(model, table) + " WHERE id = ANY(%s) ORDER BY id",
             [timezone.now(), history_type, _history_user_id(), reason, ids],
         )
+
+
+# Rows per INSERT or UPDATE statement: big enough that an article is one or a few statements,
+# small enough that a 2 MB article's statement stays a few megabytes.
+_ROWS_PER_STATEMENT = 5000
+
+
+def _rows_insert(
+    *,
+    model: type[models.Model],
+    columns: list[str],
+    rows: list[tuple],
+    template: str = "",
+    returning: str = "",
+    on_conflict: str = "",
+    history_reason: str | None = None,
+) -> list[tuple]:
+    """Insert plain value tuples in multi-row INSERTs; the `returning` columns of each row.
+
+    No model instance per row: building and compiling those was most of an import's time.
+    With `history_reason`, the same statement writes each new row's history row (a
+    data-modifying WITH), as simple_history would: one round trip instead of two. Rows an
+    `on_conflict` clause skipped get no history row and are not returned.
+    """
+    if not rows:
+        return []
+    quote = connection.ops.quote_name
+    template = template or "(" + ", ".join(["%s"] * len(columns)) + ")"
+    # Table and column names come from the models, never from input; values are mogrified.
+    insert = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "
+        f"VALUES __VALUES__ {on_conflict}"
+    )
+    params: list = []
+    if history_reason is not None:
+        sql = (
+            f"WITH inserted AS ({insert} RETURNING *), "
+            f"recorded AS ({_history_insert_sql(model, 'inserted')} ORDER BY id) "
+            f"SELECT {returning or 'NULL'} FROM inserted"
+        )
+        params = [timezone.now(), "+", _history_user_id(), history_reason]
+    else:
+        sql = insert + (f" RETURNING {returning}" if returning else "")
+    return _values_execute(
+        sql, params, template=template, rows=rows, fetch=bool(returning) or bool(params)
+    )
+
+
+def _values_execute(
+    sql: str, params: list, *, template: str, rows: list[tuple], fetch: bool
+) -> list[tuple]:
+    """Run `sql` with its `__VALUES__` replaced by the rows (`template` each), in pages of
+    _ROWS_PER_STATEMENT rows; the rows returned, if `fetch`."""
+    returned: list[tuple] = []
+    with connection.cursor() as cursor:
+        head = cursor.mogrify(sql, params) if params else sql.encode()
+        before, after = head.split(b"__VALUES__")
+        for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+            values = b",".join(
+                cursor.mogrify(template, row) for row in rows[start : start + _ROWS_PER_STATEMENT]
+            )
+            cursor.execute(before + values + after)
+            if fetch:
+                returned.extend(cursor.fetchall())
+    return returned
+
+
+def _instances_update(
+    instances: list[models.Model], fields: list[str], *, history_reason: str | None = None
+) -> None:
+    """UPDATE these fields of saved instances in one statement (UPDATE … FROM VALUES).
+
+    With `history_reason` the same statement writes each row's history row ("~"), as
+    bulk_update_with_history would, from the row as updated: no CASE per row and field to
+    compile, no historical instance per row.
+    """
+    if not instances:
+        return
+    model = type(instances[0])
+    quote = connection.ops.quote_name
+    targets = [model._meta.get_field(name) for name in fields]
+    primary_key = model._meta.pk
+    # Typed, because VALUES outside an INSERT takes its types from the literals.
+    template = (
+        "("
+        + ", ".join(f"%s::{field.db_type(connection)}" for field in [primary_key, *targets])
+        + ")"
+    )
+    rows = [
+        tuple(
+            field.get_db_prep_save(getattr(instance, field.attname), connection)
+            for field in [primary_key, *targets]
+        )
+        for instance in instances
+    ]
+    names = ["id", *(f"v{index}" for index in range(len(targets)))]
+    assignments = ", ".join(
+        f"{quote(field.column)} = v.v{index}" for index, field in enumerate(targets)
+    )
+    table = quote(model._meta.db_table)
+    update = (
+        f"UPDATE {table} AS row SET {assignments} FROM (VALUES __VALUES__) "
+        f"AS v({', '.join(names)}) WHERE row.{quote(primary_key.column)} = v.id"
+    )
+    params: list = []
+    if history_reason is not None:
+        update = (
+            f"WITH updated AS ({update} RETURNING row.*) "
+            f"{_history_insert_sql(model, 'updated')} ORDER BY id"
+        )
+        params = [timezone.now(), "~", _history_user_id(), history_reason]
+    _values_execute(update, params, template=template, rows=rows, fetch=False)
+
+
+def _instances_insert(
+    instances: list[models.Model],
+    *,
+    key: str = "",
+    on_conflict: str = "",
+    history_reason: str | None = None,
+) -> int:
+    """Insert unsaved instances of one model in one statement, as bulk_create would, and give
+    each its id; returns how many rows were inserted.
+
+    The values are what `save()` sends (each field's `pre_save`, so `auto_now_add` is set, and
+    its database preparation). Ids come back in row order, as bulk_create relies on; with
+    `on_conflict` rows may be skipped, so they come back with their unique `key` column, and a
+    skipped instance keeps no id.
+    """
+    if not instances:
+        return 0
+    model = type(instances[0])
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if not field.primary_key and not getattr(field, "generated", False)
+    ]
+    rows = [
+        tuple(
+            field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
+        )
+        for instance in instances
+    ]
+    key_field = model._meta.get_field(key) if key else None
+    inserted = _rows_insert(
+        model=model,
+        columns=[field.column for field in fields],
+        rows=rows,
+        returning="id" + (f", {connection.ops.quote_name(key_field.column)}" if key_field else ""),
+        on_conflict=on_conflict,
+        history_reason=history_reason,
+    )
+    if key_field is None:
+        matched = zip(instances, (row[0] for row in inserted), strict=True)
+    else:
+        id_by_key = {row[1]: row[0] for row in inserted}
+        matched = (
+            (instance, id_by_key.get(getattr(instance, key_field.attname)))
+            for instance in instances
+        )
+    for instance, row_id in matched:
+        if row_id is not None:
+            instance.pk = row_id
+            instance._state.adding = False
+            instance._state.db = connection.alias
+    return len(inserted)
 
 
 def _shorten(text: str, length: int = 80) -> str:
@@ -449,21 +661,7 @@ def _article_find(*, file_name: str, parsed: ParsedArticle) -> Article | None:
     sentences); else by title with the same outlet and date. A different article uploaded
     under a file name already used is a new article, never a replacement.
     """
-    by_url = Q(url=parsed.url) if parsed.url else Q(pk__in=[])
-    by_identity = (
-        Q(title__iexact=parsed.title.strip(), published_on=parsed.published)
-        if parsed.outlet or parsed.published
-        else Q(pk__in=[])
-    )
-    # One query for every kind of candidate (this runs for every new file); the rules below
-    # pick among them. Bodies are not needed to decide, and are replaced if one is chosen.
-    candidates = list(
-        Article.objects.select_for_update(of=("self",))
-        .select_related("outlet")
-        .defer("body", "metadata")
-        .filter(by_url | Q(source_file_name=file_name) | by_identity)
-        .order_by("pk")
-    )
+    candidates = _article_candidates(file_name=file_name, parsed=parsed)
     if parsed.url:
         for candidate in candidates:
             if candidate.url == parsed.url:
@@ -485,6 +683,64 @@ def _article_find(*, file_name: str, parsed: ParsedArticle) -> Article | None:
             ):
                 return candidate
     return None
+
+
+def _article_candidates(*, file_name: str, parsed: ParsedArticle) -> list[Article]:
+    """Every stored article this parse could be a version of, locked, with its outlet.
+
+    One plain statement (this runs for every new file, which finds nothing): by URL, by file
+    name, or by title (case-insensitively, as `iexact`, off the title trigram index) with the
+    same date when the parse has an outlet or a date. Bodies are not needed to decide, and are
+    replaced if one is chosen: they are left deferred.
+    """
+    conditions = ["article.source_file_name = %s"]
+    params: list = [file_name]
+    if parsed.url:
+        conditions.append("article.url = %s")
+        params.append(parsed.url)
+    if parsed.outlet or parsed.published:
+        if parsed.published is None:
+            conditions.append(
+                "(UPPER(article.title::text) = UPPER(%s) AND article.published_on IS NULL)"
+            )
+            params.append(parsed.title.strip())
+        else:
+            conditions.append(
+                "(UPPER(article.title::text) = UPPER(%s) AND article.published_on = %s)"
+            )
+            params += [parsed.title.strip(), parsed.published]
+    article_fields = [
+        field.attname
+        for field in Article._meta.concrete_fields
+        if field.attname not in ("body", "metadata")
+    ]
+    outlet_fields = [field.attname for field in Outlet._meta.concrete_fields]
+    quote = connection.ops.quote_name
+    columns = [f"article.{quote(name)}" for name in article_fields]
+    columns += [f"outlet.{quote(name)}" for name in outlet_fields]
+    # Table and column names come from the models, never from input.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(columns)} FROM {quote(Article._meta.db_table)} AS article "
+            f"LEFT JOIN {quote(Outlet._meta.db_table)} AS outlet "
+            "ON outlet.id = article.outlet_id "
+            f"WHERE {' OR '.join(conditions)} ORDER BY article.id FOR UPDATE OF article",
+            params,
+        )
+        rows = cursor.fetchall()
+    outlet_field = Article._meta.get_field("outlet")
+    candidates = []
+    for row in rows:
+        article = _instance_from_row(Article, article_fields, row[: len(article_fields)])
+        outlet_row = row[len(article_fields) :]
+        outlet_field.set_cached_value(
+            article,
+            None
+            if outlet_row[0] is None
+            else _instance_from_row(Outlet, outlet_fields, outlet_row),
+        )
+        candidates.append(article)
+    return candidates
 
 
 def _shares_most_sentences(article: Article, parsed: ParsedArticle) -> bool:
@@ -548,20 +804,29 @@ def _article_write(
     if not is_new:
         resolutions = _editor_resolutions(article)
         # The file is the truth for these; editors' resolutions are carried over below.
-        counts["citations_removed"] = article.citations.all().delete()[0]
-        counts["references_removed"] = article.references.all().delete()[0]
-        if "byline" not in corrected:
-            article.contributors.all().delete()
-    if is_new or "byline" not in corrected:
-        Contributor.objects.bulk_create(
-            Contributor(
-                article=article,
-                name=contributor.name,
-                role=contributor.role,
-                role_label=contributor.role_label,
-                position=position,
+        # Plain deletes (none of these rows has history or signals): the ORM would first
+        # collect the references' citations, already gone, in a query of its own.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM articles_citation WHERE article_id = %s OR reference_id IN "
+                "(SELECT id FROM articles_reference WHERE article_id = %s)",
+                [article.pk, article.pk],
             )
-            for position, contributor in enumerate(parsed.contributors)
+            counts["citations_removed"] = cursor.rowcount
+            cursor.execute("DELETE FROM articles_reference WHERE article_id = %s", [article.pk])
+            counts["references_removed"] = cursor.rowcount
+            if "byline" not in corrected:
+                cursor.execute(
+                    "DELETE FROM articles_contributor WHERE article_id = %s", [article.pk]
+                )
+    if is_new or "byline" not in corrected:
+        _rows_insert(
+            model=Contributor,
+            columns=["article_id", "name", "role", "role_label", "position"],
+            rows=[
+                (article.pk, contributor.name, contributor.role, contributor.role_label, position)
+                for position, contributor in enumerate(parsed.contributors)
+            ],
         )
 
     sources_by_key = _sources_for_references(
@@ -572,21 +837,44 @@ def _article_write(
         warnings=outcome.warnings,
         file_name=file_name,
     )
-    references = Reference.objects.bulk_create(
-        Reference(
-            article=article,
-            source=sources_by_key[reference.key],
-            position=position,
-            key=reference.key,
-            label=reference.label,
-            raw_text=reference.raw_text,
-            in_bibliography=reference.in_bibliography,
+    # Plain rows, not model instances: a long reference list and its markers are most of an
+    # article's rows after its sentences.
+    reference_ids = dict(
+        _rows_insert(
+            model=Reference,
+            columns=[
+                "article_id",
+                "source_id",
+                "position",
+                "key",
+                "label",
+                "raw_text",
+                "in_bibliography",
+            ],
+            rows=[
+                (
+                    article.pk,
+                    sources_by_key[reference.key].pk,
+                    position,
+                    reference.key,
+                    reference.label,
+                    reference.raw_text,
+                    reference.in_bibliography,
+                )
+                for position, reference in enumerate(parsed.references)
+            ],
+            returning="position, id",
         )
-        for position, reference in enumerate(parsed.references)
     )
-    counts["references_created"] = len(references)
-    references_by_key = {reference.key: reference for reference in references}
+    counts["references_created"] = len(reference_ids)
+    # The reference id and source of each key.
+    references_by_key = {
+        reference.key: (reference_ids[position], sources_by_key[reference.key])
+        for position, reference in enumerate(parsed.references)
+    }
     citation_rows = []
+    # The source each citation resolves to, by the citation's index; None if unresolved.
+    citation_sources: list[Source | None] = []
     seen_labels: collections.Counter[str] = collections.Counter()
     for position, citation in enumerate(parsed.citations):
         key = citation.reference_key
@@ -598,26 +886,40 @@ def _article_write(
             carried, editor_id = resolutions[(citation.label, occurrence)]
             if carried in references_by_key:
                 key, resolved_by = carried, editor_id
-        reference = references_by_key.get(key) if key is not None else None
+        reference_id, source = references_by_key.get(key, (None, None)) if key else (None, None)
+        citation_sources.append(source)
         citation_rows.append(
-            Citation(
-                article=article,
-                reference=reference,
-                source=reference.source if reference is not None else None,
-                label=citation.label,
-                position=position,
-                start=citation.start,
-                end=citation.end,
-                resolved_by_id=resolved_by,
+            (
+                article.pk,
+                reference_id,
+                source.pk if source is not None else None,
+                resolved_by,
+                citation.label,
+                position,
+                citation.start,
+                citation.end,
             )
         )
         if resolved_by:
             counts["citations_resolution_kept"] += 1
-    citations = Citation.objects.bulk_create(citation_rows)
-    counts["citations_created"] = len(citations)
-    counts["citations_unresolved"] = sum(1 for row in citation_rows if row.reference is None)
+    _rows_insert(
+        model=Citation,
+        columns=[
+            "article_id",
+            "reference_id",
+            "source_id",
+            "resolved_by_id",
+            "label",
+            "position",
+            "start",
+            "end",
+        ],
+        rows=citation_rows,
+    )
+    counts["citations_created"] = len(citation_rows)
+    counts["citations_unresolved"] = sum(1 for source in citation_sources if source is None)
 
-    claim_ids, created_claim_ids = _claims_sync(
+    claim_ids, new_claims = _claims_sync(
         article=article,
         parsed=parsed,
         is_new=is_new,
@@ -633,15 +935,23 @@ def _article_write(
             search_config=search_config_for(parsed.language)
         )
     cited_sources = {
-        index: row.source for index, row in enumerate(citation_rows) if row.source is not None
+        index: source for index, source in enumerate(citation_sources) if source is not None
     }
-    _cited_evidence_sync(
+    evidence_created = _cited_evidence_sync(
         claim_ids=claim_ids,
         parsed=parsed,
         cited_sources=cited_sources,
-        created_claim_ids=created_claim_ids,
+        created_claim_ids={claim_id for claim_id, _, _ in new_claims},
         reason=reason,
         counts=counts,
+    )
+    # After their evidence: see `_claims_sync`.
+    _claims_insert(
+        article=article,
+        new_claims=new_claims,
+        search_config=search_config_for(parsed.language),
+        reason=reason,
+        evidence_counts=evidence_created,
     )
     counts["links_made"] = sources_link_articles(
         articles=[article],
@@ -651,21 +961,23 @@ def _article_write(
 
 
 def _article_save(article: Article, *, is_new: bool) -> None:
-    """Save the article; a new one gets a slug no other article has, even one saved meanwhile."""
+    """Save the article; a new one gets a slug no other article has, even one saved meanwhile.
+
+    A new article is inserted with ON CONFLICT (slug) DO NOTHING: the usual case, a slug no
+    one has, costs that one statement (no look-up of taken slugs, no savepoint); a taken slug,
+    or one a concurrent import took first (the insert waits for it to commit), is looked up
+    and the next free one tried.
+    """
     if not is_new:
         article.save()
         return
     base = slugify(article.title) or "article"
-    for _attempt in range(5):
-        article.slug = _unique_slug(base, taken=_slugs_taken(Article, [base]))
-        try:
-            # A savepoint: a concurrent import that took the slug first fails only this insert.
-            with transaction.atomic():
-                article.save()
+    article.slug = _unique_slug(base, taken=set())
+    for _attempt in range(_CONCURRENT_RETRIES):
+        if _instances_insert([article], key="slug", on_conflict="ON CONFLICT (slug) DO NOTHING"):
             return
-        except IntegrityError:
-            article.pk = None
-    article.save()
+        article.slug = _unique_slug(base, taken=_slugs_taken(Article, [base]))
+    raise IntegrityError(f"no free slug for {base!r} after {_CONCURRENT_RETRIES} attempts")
 
 
 def _editor_resolutions(article: Article) -> dict[tuple[str, int], tuple[str, int]]:
@@ -762,10 +1074,17 @@ _CONCURRENT_RETRIES = 5
 
 
 def _outlets_select(spelling_by_normalized: dict[str, str]) -> dict[str, Outlet]:
-    return {
-        outlet.normalized_name: outlet
-        for outlet in Outlet.objects.filter(normalized_name__in=spelling_by_normalized)
-    }
+    # Every file asks this: a plain statement, not a queryset compiled each time.
+    fields = [field.attname for field in Outlet._meta.concrete_fields]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(map(quote, fields))} FROM {quote(Outlet._meta.db_table)} "
+            "WHERE normalized_name = ANY(%s)",
+            [list(spelling_by_normalized)],
+        )
+        outlets = [_instance_from_row(Outlet, fields, row) for row in cursor.fetchall()]
+    return {outlet.normalized_name: outlet for outlet in outlets}
 
 
 def _sources_for_references(
@@ -804,18 +1123,7 @@ def _sources_for_references(
         fingerprint_by_key[reference.key] = fingerprint
         references_by_fingerprint.setdefault(fingerprint, []).append((reference, title, outlet))
 
-    for attempt in range(_CONCURRENT_RETRIES):
-        counts_before = counts.copy()
-        try:
-            # A savepoint: losing a race with a concurrent import undoes only this step.
-            with transaction.atomic():
-                sources = _sources_store(references_by_fingerprint, reason=reason, counts=counts)
-            break
-        except IntegrityError:
-            counts.clear()
-            counts.update(counts_before)
-            if attempt + 1 == _CONCURRENT_RETRIES:
-                raise
+    sources = _sources_store(references_by_fingerprint, reason=reason, counts=counts)
     return {key: sources[fingerprint] for key, fingerprint in fingerprint_by_key.items()}
 
 
@@ -825,42 +1133,63 @@ def _sources_store(
     reason: str,
     counts: collections.Counter[str],
 ) -> dict[str, Source]:
-    existing = {
-        source.fingerprint: source
-        for source in Source.objects.select_for_update(of=("self",))
-        .select_related("outlet")
-        .filter(fingerprint__in=references_by_fingerprint)
-    }
-    to_create: list[Source] = []
-    to_update: list[Source] = []
+    """The Source of each fingerprint: the stored one (locked, blanks filled) or a new one.
+
+    New ones are inserted with ON CONFLICT (fingerprint) DO NOTHING, so a concurrent import
+    creating the same work needs no savepoint: the insert waits for it to commit, skips that
+    row, and the work is looked up again and used like any stored one.
+    """
     sources: dict[str, Source] = {}
-    for fingerprint, entries in references_by_fingerprint.items():
-        source = existing.get(fingerprint)
-        if source is None:
-            _, title, outlet = entries[0]
-            # bulk_create skips Source.save(), which is what normally sets the fingerprint.
-            source = Source(title=title, outlet=outlet, fingerprint=fingerprint)
-            source.in_bibliography = False
-            _source_fill_blanks(source=source, references=[entry[0] for entry in entries])
-            to_create.append(source)
-        else:
-            counts["sources_reused"] += 1
-            if _source_fill_blanks(source=source, references=[entry[0] for entry in entries]):
-                to_update.append(source)
-        sources[fingerprint] = source
-    if to_create:
-        Source.objects.bulk_create(to_create)
-        _rows_record_history(model=Source, ids=[source.pk for source in to_create], reason=reason)
-    if to_update:
-        bulk_update_with_history(
-            to_update,
-            Source,
-            ["url", "published_on", "authors", "in_bibliography"],
-            default_change_reason=reason,
+    pending = references_by_fingerprint
+    for _attempt in range(_CONCURRENT_RETRIES):
+        existing = {
+            source.fingerprint: source
+            for source in Source.objects.select_for_update(of=("self",))
+            .select_related("outlet")
+            .filter(fingerprint__in=pending)
+        }
+        to_create: list[Source] = []
+        to_update: list[Source] = []
+        for fingerprint, entries in pending.items():
+            source = existing.get(fingerprint)
+            if source is None:
+                _, title, outlet = entries[0]
+                # Inserted without Source.save(), which is what normally sets the fingerprint.
+                source = Source(title=title, outlet=outlet, fingerprint=fingerprint)
+                source.in_bibliography = False
+                _source_fill_blanks(source=source, references=[entry[0] for entry in entries])
+                to_create.append(source)
+            else:
+                counts["sources_reused"] += 1
+                if _source_fill_blanks(source=source, references=[entry[0] for entry in entries]):
+                    to_update.append(source)
+                sources[fingerprint] = source
+        if to_update:
+            _instances_update(
+                to_update,
+                ["url", "published_on", "authors", "in_bibliography"],
+                history_reason=reason,
+            )
+        counts["sources_created"] += _instances_insert(
+            to_create,
+            key="fingerprint",
+            on_conflict="ON CONFLICT (fingerprint) DO NOTHING",
+            history_reason=reason,
         )
-    counts["sources_created"] += len(to_create)
-    counts["sources_updated"] += len(to_update)
-    return sources
+        counts["sources_updated"] += len(to_update)
+        for source in to_create:
+            if source.pk is not None:
+                sources[source.fingerprint] = source
+        pending = {
+            fingerprint: entries
+            for fingerprint, entries in pending.items()
+            if fingerprint not in sources
+        }
+        if not pending:
+            return sources
+    raise IntegrityError(
+        f"{len(pending)} cited work(s) kept being created by concurrent imports; try again"
+    )
 
 
 def _source_fill_blanks(*, source: Source, references: list[ParsedReference]) -> bool:
@@ -897,8 +1226,11 @@ def _claims_sync(
     file_name: str,
     force: bool,
     now,
-) -> tuple[list[int], set[int]]:
+) -> tuple[list[int], list[tuple[int, int, ParsedSentence]]]:
     """One claim per parsed sentence, in order; editors' work carried over to the new text.
+
+    Returns the claim id of each sentence and the new claims (id, ordinal, sentence), whose
+    ids are reserved but whose rows the caller inserts (`_claims_insert`) after their evidence.
 
     Sentences are matched to the stored claims by exact text first (aligning the two
     sequences, so of two identical sentences the one whose neighbours still match is kept,
@@ -975,15 +1307,14 @@ def _claims_sync(
         for claim, ordinal in moving:
             claim.ordinal = parking + ordinal
         # A transient state: no history for it, the final update below records the change.
-        Claim.objects.bulk_update([claim for claim, _ in moving], ["ordinal"])
+        _instances_update([claim for claim, _ in moving], ["ordinal"])
         for claim, ordinal in moving:
             claim.ordinal = ordinal
     if changed:
-        bulk_update_with_history(
+        _instances_update(
             changed,
-            Claim,
             ["ordinal", "start", "end", "paragraph", "text", "version"],
-            default_change_reason=reason,
+            history_reason=reason,
         )
     counts["claims_updated"] += len(changed)
 
@@ -992,38 +1323,55 @@ def _claims_sync(
         for ordinal, (sentence, claim) in enumerate(zip(parsed.sentences, matched, strict=True))
         if claim is None
     ]
-    id_by_ordinal = _claims_insert(
-        article=article,
-        sentences=new_sentences,
-        search_config=search_config_for(parsed.language),
+    # Ids now, rows later: the new claims' evidence is written first (foreign keys are checked
+    # at commit), so each claim is inserted with its evidence count already right. Evidence
+    # added after its claim would update every cited claim's row again: a new row version,
+    # every index entry and the text-search vector once more.
+    id_by_ordinal = dict(
+        zip(
+            (ordinal for ordinal, _ in new_sentences),
+            _claim_ids_allocate(len(new_sentences)),
+            strict=True,
+        )
     )
-    _rows_record_history(model=Claim, ids=id_by_ordinal.values(), reason=reason)
     counts["claims_created"] += len(id_by_ordinal)
     claim_ids = [
         claim.pk if claim is not None else id_by_ordinal[ordinal]
         for ordinal, claim in enumerate(matched)
     ]
-    return claim_ids, set(id_by_ordinal.values())
+    return claim_ids, [
+        (id_by_ordinal[ordinal], ordinal, sentence) for ordinal, sentence in new_sentences
+    ]
 
 
-# New claims per INSERT statement: big enough that an article is one or a few statements,
-# small enough that a 2 MB article's statement stays a few megabytes.
-_CLAIMS_PER_INSERT = 5000
+def _claim_ids_allocate(count: int) -> list[int]:
+    """`count` fresh claim ids from the table's own identity sequence, ascending."""
+    if not count:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [Claim._meta.db_table, count],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
 
 
 def _claims_insert(
-    *, article: Article, sentences: list[tuple[int, ParsedSentence]], search_config: str
-) -> dict[int, int]:
-    """Insert new claims in multi-row INSERTs; their ids by ordinal.
+    *,
+    article: Article,
+    new_claims: list[tuple[int, int, ParsedSentence]],
+    search_config: str,
+    reason: str,
+    evidence_counts: collections.Counter[int],
+) -> None:
+    """Insert new claims (id, ordinal, sentence) and their history rows, as plain rows.
 
-    Written as plain rows (psycopg2's execute_values), not model instances: for a long article
-    building and compiling one Claim object per sentence was most of the import's time. The
-    columns are the model's own; the unreviewed defaults are spelled out.
+    The columns are the model's own; the unreviewed defaults are spelled out. Each claim's
+    evidence is written already: its count goes in with the row, which the database checks
+    (claims/migrations/0015) and so leaves alone.
     """
-    if not sentences:
-        return {}
-    quote = connection.ops.quote_name
     columns = [
+        "id",
         "article_id",
         "ordinal",
         "text",
@@ -1035,34 +1383,34 @@ def _claims_insert(
         "search_config",
         "checkworthy_reasons",
         "version",
+        "evidence_count",
     ]
+    unreviewed = Claim.Status.UNREVIEWED.value
     rows = [
         (
+            claim_id,
             article.pk,
             ordinal,
             sentence.text,
             sentence.start,
             sentence.end,
             sentence.paragraph,
-            Claim.Status.UNREVIEWED.value,
+            unreviewed,
             "",
             search_config,
             [],
             0,
+            evidence_counts[claim_id],
         )
-        for ordinal, sentence in sentences
+        for claim_id, ordinal, sentence in new_claims
     ]
-    # Table and column names come from the model, never from input.
-    sql = (
-        f"INSERT INTO {quote(Claim._meta.db_table)} ({', '.join(map(quote, columns))}) "
-        "VALUES %s RETURNING id, ordinal"
+    _rows_insert(
+        model=Claim,
+        columns=columns,
+        rows=rows,
+        template="(" + ", ".join(["%s"] * (len(columns) - 3)) + ", %s::varchar(200)[], %s, %s)",
+        history_reason=reason,
     )
-    template = "(" + ", ".join(["%s"] * (len(columns) - 2)) + ", %s::varchar(200)[], %s)"
-    with connection.cursor() as cursor:
-        returned = psycopg2.extras.execute_values(
-            cursor, sql, rows, template=template, page_size=_CLAIMS_PER_INSERT, fetch=True
-        )
-    return {ordinal: claim_id for claim_id, ordinal in returned}
 
 
 def _close_matches(
@@ -1169,9 +1517,7 @@ def _claims_remove(
         claim.withdrawn_at = now
         claim.version += 1
     if to_withdraw:
-        bulk_update_with_history(
-            to_withdraw, Claim, ["withdrawn_at", "version"], default_change_reason=reason
-        )
+        _instances_update(to_withdraw, ["withdrawn_at", "version"], history_reason=reason)
         outcome.withdrawn.extend(claim for claim in to_withdraw if claim in reviewed)
     counts["claims_withdrawn"] += len(to_withdraw)
     deleted = [pk for pk in claim_ids if pk not in withdrawn_ids]
@@ -1200,7 +1546,7 @@ def _delete_with_history(queryset: models.QuerySet, *, reason: str) -> int:
         return 0
     model.objects.filter(pk__in=ids).delete()
     # The deletion signal has no way to receive a reason for a queryset delete; add it after.
-    get_history_model_for_model(model).objects.filter(
+    _history_model(model).objects.filter(
         id__in=ids, history_type="-", history_change_reason__isnull=True
     ).update(history_change_reason=reason)
     return len(ids)
@@ -1220,8 +1566,10 @@ def _cited_evidence_sync(
     created_claim_ids: set[int],
     reason: str,
     counts: collections.Counter[str],
-) -> None:
+) -> collections.Counter[int]:
     """A "cited" evidence row per (claim, source) the article's markers make; drop stale ones.
+
+    Returns how many evidence rows each claim gained.
 
     `cited_sources` gives the source of each resolved citation by its index; an unresolved
     marker cites nothing yet. A claim that was there before this import and gains or loses
@@ -1239,8 +1587,10 @@ def _cited_evidence_sync(
     stale: list[int] = []
     stale_claim_ids: list[int] = []
     if not is_new:
+        # Claims made by this import have no evidence yet (their rows come after it).
         rows = Evidence.objects.filter(
-            claim_id__in=claim_ids, stance=Evidence.Stance.CITED
+            claim_id__in=[claim_id for claim_id in claim_ids if claim_id not in created_claim_ids],
+            stance=Evidence.Stance.CITED,
         ).values_list("pk", "claim_id", "source_id", "added_by_id")
         for pk, claim_id, source_id, added_by_id in rows:
             present.add((claim_id, source_id))
@@ -1251,18 +1601,24 @@ def _cited_evidence_sync(
         counts["evidence_removed"] += _delete_with_history(
             Evidence.objects.filter(pk__in=stale), reason=reason
         )
+    now = timezone.now()
+    cited = Evidence.Stance.CITED.value
     to_create = [
-        Evidence(claim_id=claim_id, source_id=source_id, stance=Evidence.Stance.CITED)
+        (claim_id, source_id, cited, "", None, now)
         for claim_id, source_id in sorted(wanted - present)
     ]
-    if to_create:
-        created = Evidence.objects.bulk_create(to_create)
-        _rows_record_history(model=Evidence, ids=[row.pk for row in created], reason=reason)
+    _rows_insert(
+        model=Evidence,
+        columns=["claim_id", "source_id", "stance", "quote", "added_by_id", "added_at"],
+        rows=to_create,
+        history_reason=reason,
+    )
     counts["evidence_created"] += len(to_create)
     touched = {claim_id for claim_id, _ in wanted - present} - created_claim_ids
     touched |= set(stale_claim_ids)
     if touched:
         claim_touch(touched)
+    return collections.Counter(claim_id for claim_id, *_ in to_create)
 
 
 # ---------------------------------------------------------------------------
@@ -1320,9 +1676,7 @@ def sources_link_articles(
         source.linked_article = ranked[0]
         linked.append(source)
     if linked:
-        bulk_update_with_history(
-            linked, Source, ["linked_article"], default_change_reason=change_reason
-        )
+        _instances_update(linked, ["linked_article"], history_reason=change_reason)
     return len(linked)
 
 

@@ -254,6 +254,33 @@ def test_import_and_re_import_keep_the_counters_exact(
     assert counts.current_claims == article.claims.current().count()
 
 
+def test_a_claim_inserted_with_a_wrong_evidence_count_is_corrected_by_the_database() -> None:
+    # Evidence may come first (foreign keys are checked at commit), and a client may send any
+    # count: the INSERT statement's check (claims 0015) stores the true one either way.
+    article = ArticleFactory()
+    source = SourceFactory()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('claims_claim', 'id'))")
+        cited_id = cursor.fetchone()[0]
+        cursor.execute(
+            "INSERT INTO claims_evidence (claim_id, source_id, stance, quote, added_at) "
+            "VALUES (%s, %s, 'cited', '', now())",
+            [cited_id, source.pk],
+        )
+        cursor.execute(
+            'INSERT INTO claims_claim (id, article_id, ordinal, text, start, "end", paragraph, '
+            "status, reason, search_config, checkworthy_reasons, version, evidence_count) "
+            "VALUES (%s, %s, 0, 'Cited.', 0, 6, 0, 'unreviewed', '', 'simple', '{}', 0, 0), "
+            "(DEFAULT, %s, 1, 'Not cited.', 7, 17, 0, 'unreviewed', '', 'simple', '{}', 0, 3), "
+            "(DEFAULT, %s, 2, 'Sent right.', 18, 29, 0, 'unreviewed', '', 'simple', '{}', 0, 0)",
+            [cited_id, article.pk, article.pk, article.pk],
+        )
+    counts = dict(Claim.objects.values_list("text", "evidence_count"))
+    assert counts == {"Cited.": 1, "Not cited.": 0, "Sent right.": 0}
+    assert ArticleClaimCounts.objects.get(article=article).evidenced_unreviewed == 1
+    assert_counters_exact()
+
+
 def test_publication_changes_the_counts_readers_see_not_the_counters() -> None:
     claim = ClaimFactory(status="supported", reason="Backed.", reviewed_at="2024-01-01T00:00Z")
     ClaimFactory(article=claim.article)
