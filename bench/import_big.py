@@ -8,7 +8,9 @@ page with an ordered list). For each shape the script prints, twice:
 - write: `article_store` of that parse, committed (deferred foreign keys are checked at
   commit, so commit is part of the write);
 - total: `manage.py import_articles FILE --jobs 1` in a new process, wall clock: what a user
-  waits for, Python start-up and Django set-up included.
+  waits for, Python start-up and Django set-up included;
+- CPU seconds of the parse and of the write (this process, and the PostgreSQL backend read
+  from /proc): on a shared machine the wall clock mostly counts waiting for a core.
 
 The runs commit, so use a scratch database; every article they create is removed again
 (with its claims, evidence and history) after it is timed:
@@ -183,18 +185,34 @@ def remove_article(article_id: int) -> None:
             cursor.execute(statement, {"id": article_id})
 
 
-def one_round(shape: str, number: int, folder: Path) -> tuple[float, float, float, int]:
+def backend_cpu_seconds() -> float:
+    """CPU seconds this connection's PostgreSQL backend has used (same machine): on a shared
+    machine the wall clock counts waiting for a core, and this what the server itself did."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    # utime and stime, fields 14 and 15 of stat(5), in clock ticks.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def one_round(shape: str, number: int, folder: Path) -> tuple[float, ...]:
     build, suffix = SHAPES[shape]
     rng = random.Random(number)
     nonce = f"{shape} {os.getpid()} {time.time_ns()}"
     # In-process: parse, then write (committed), then remove.
     data = build(rng, f"A two-megabyte article ({nonce} a)").encode()
     name = f"big-{shape}-{number}-a{suffix}"
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     prepared = article_prepare(file_name=name, data=data)
-    parsed_at = time.perf_counter()
+    parsed_at, cpu_parsed = time.perf_counter(), time.process_time()
+    server_started = backend_cpu_seconds()
     outcome = article_store(prepared=prepared)
-    stored_at = time.perf_counter()
+    stored_at, cpu_stored = time.perf_counter(), time.process_time()
+    server_cpu = backend_cpu_seconds() - server_started
     if outcome.failed:
         raise SystemExit(f"{name}: {outcome.error}")
     claims = outcome.counts["claims_created"]
@@ -215,7 +233,15 @@ def one_round(shape: str, number: int, folder: Path) -> tuple[float, float, floa
         "pk", flat=True
     ):
         remove_article(article_id)
-    return parsed_at - started, stored_at - parsed_at, total, claims
+    return (
+        parsed_at - started,
+        stored_at - parsed_at,
+        total,
+        claims,
+        cpu_parsed - cpu_started,
+        cpu_stored - cpu_parsed,
+        server_cpu,
+    )
 
 
 def main() -> None:
@@ -224,13 +250,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="runs of each shape (default 2)")
     options = parser.parse_args()
     print(f"database {connection.settings_dict['NAME']}; load average {os.getloadavg()}")
-    print(f"{'shape':<10} {'MB':>5} {'claims':>7} {'parse s':>8} {'write s':>8} {'total s':>8}")
+    print(
+        f"{'shape':<10} {'MB':>5} {'claims':>7} {'parse s':>8} {'write s':>8} {'total s':>8}"
+        "   CPU s: parse, write (Python + PostgreSQL)"
+    )
     with tempfile.TemporaryDirectory() as folder:
         for shape in options.shapes.split(","):
             for number in range(options.rounds):
                 size = len(SHAPES[shape][0](random.Random(number), "x").encode()) / 1e6
-                parse, write, total, claims = one_round(shape, number, Path(folder))
-                print(f"{shape:<10} {size:5.2f} {claims:7d} {parse:8.2f} {write:8.2f} {total:8.2f}")
+                parse, write, total, claims, parse_cpu, write_cpu, server_cpu = one_round(
+                    shape, number, Path(folder)
+                )
+                print(
+                    f"{shape:<10} {size:5.2f} {claims:7d} {parse:8.2f} {write:8.2f} {total:8.2f}"
+                    f"   {parse_cpu:.2f}, {write_cpu:.2f} + {server_cpu:.2f}"
+                )
     print(f"load average {os.getloadavg()}")
 
 
