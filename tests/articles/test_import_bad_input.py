@@ -217,7 +217,7 @@ def test_a_parser_failure_fails_only_that_file_with_a_clear_line(
     def broken_parser(text: str, *, file_name: str) -> None:
         raise ValueError("month must be in 1..12")
 
-    monkeypatch.setattr(importer, "parse_article", broken_parser)
+    monkeypatch.setattr(importer.prepare, "parse_article", broken_parser)
     before = row_counts()
 
     outcome = importer.article_import_file(file_name="bug.md", data=b"# Title\n\nA sentence.\n")

@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connection
 
-from articles import importer
 from articles.importer import article_import_file
+from articles.importer import sources as importer_sources
 from sources.models import Outlet, Source
 
 ARTICLE = (
@@ -22,7 +22,7 @@ def test_two_imports_creating_the_same_new_outlet_and_source_both_succeed(
 ) -> None:
     # Both imports look for the outlet before either has created it, then both create it.
     both_looked = threading.Barrier(2, timeout=20)
-    real_select = importer._outlets_select
+    real_select = importer_sources._outlets_select
     first_look: set[int] = set()
 
     def select_then_wait(spellings):
@@ -33,7 +33,7 @@ def test_two_imports_creating_the_same_new_outlet_and_source_both_succeed(
             both_looked.wait()
         return found
 
-    monkeypatch.setattr(importer, "_outlets_select", select_then_wait)
+    monkeypatch.setattr(importer_sources, "_outlets_select", select_then_wait)
     outcomes = {}
 
     def run(title: str) -> None:
