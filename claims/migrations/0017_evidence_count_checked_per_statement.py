@@ -50,7 +50,7 @@ CREATE TRIGGER claims_evidence_count_on_insert BEFORE INSERT ON claims_claim
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0014_page_content_version"),
+        ("claims", "0016_phrase_pairs_index"),
     ]
 
     operations = [migrations.RunSQL(FORWARD, BACKWARD)]
