@@ -6,8 +6,10 @@ NaN / .inf / "\\0" / huge values in front matter, huge lines, broken HTML, rando
 spliced halves, invalid UTF-8. Each goes through `articles.importer.article_import_file`, as the
 command and the admin upload call it, and is written for real. Counted: files run,
 tracebacks (an exception out of the import function: must be 0), rejected with a message,
-imported, and partial writes (a rejected file must leave every table exactly as it was:
-row counts compared before and after).
+imported, and partial writes (a rejected file must leave every table exactly as it was: each
+table's row count and newest row version, xmin, compared before and after in one query, so an
+UPDATE that keeps the count is caught too; only around rejected files, the only ones that must
+leave no trace).
 
 Writes into the database DATABASE_URL names: use a throwaway one, e.g.
 
@@ -235,17 +237,28 @@ def mutate(
     return f"{Path(name).stem}{suffix}", data
 
 
-def row_counts(models: list) -> dict[str, int]:
-    """Exact row counts of the tables, in one query (one round trip, not one per table)."""
+CHECK_SECONDS = [0.0]  # time spent comparing tables: the harness's own share
+
+
+def table_states(models: list) -> dict[str, tuple[int, int]]:
+    """Each table's (row count, newest committed row version) in one query, one round trip.
+
+    A committed INSERT or DELETE changes the count; a committed UPDATE writes a new row version
+    whose xmin (the writing transaction's id) is newer than every older one, so max(xmin)
+    changes even when the count does not. Both come from the same scan.
+    """
     tables = [model._meta.db_table for model in models]
     sql = " UNION ALL ".join(
-        f"SELECT {index}, count(*) FROM {connection.ops.quote_name(table)}"
+        f"SELECT {index}, count(*), coalesce(max(xmin::text::bigint), 0)"
+        f" FROM {connection.ops.quote_name(table)}"
         for index, table in enumerate(tables)
     )
+    started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        counts = dict(cursor.fetchall())
-    return {models[index]._meta.label: counts[index] for index in range(len(models))}
+        states = {index: (count, newest) for index, count, newest in cursor.fetchall()}
+    CHECK_SECONDS[0] += time.perf_counter() - started
+    return {models[index]._meta.label: states[index] for index in range(len(models))}
 
 
 def fuzz_parser(options: argparse.Namespace) -> None:
@@ -323,7 +336,7 @@ def main() -> None:
     tracebacks: list[str] = []
     partial: list[str] = []
     started = time.perf_counter()
-    baseline: dict[str, int] | None = None
+    baseline: dict[str, tuple[int, int]] | None = None
     for index in range(options.files):
         if time.perf_counter() - started > options.minutes * 60:
             break
@@ -333,7 +346,7 @@ def main() -> None:
             file_name, mutated = mutate(mutated or b" ", file_name or name, rng, pool)
         file_name = f"fuzz{index:05d}_{file_name}"
         # The counts before this file: known from the last file unless that one wrote.
-        before = baseline if baseline is not None else row_counts(models)
+        before = baseline if baseline is not None else table_states(models)
         try:
             outcome = article_import_file(file_name=file_name, data=mutated)
         except Exception:  # counting them is the point
@@ -346,7 +359,7 @@ def main() -> None:
             totals["rejected"] += 1
             if not outcome.error or not str(outcome.error).strip():
                 totals["rejected_without_message"] += 1
-            after = row_counts(models)
+            after = table_states(models)
             baseline = after
             if after != before:
                 totals["partial_writes"] += 1
@@ -376,9 +389,10 @@ def main() -> None:
         f"rejected with a message: {totals['rejected'] - totals['rejected_without_message']} (without one: {totals['rejected_without_message']})"
     )
     print(
-        f"rejected and the database exactly as it was (row counts of {len(models)} tables): {totals['rejected_db_unchanged']}"
+        f"rejected and the database exactly as it was (row count and newest row version of {len(models)} tables): {totals['rejected_db_unchanged']}"
     )
     print(f"partial writes: {totals['partial_writes']}")
+    print(f"time spent comparing tables: {CHECK_SECONDS[0]:.1f} s of {elapsed:.0f} s")
     for key, count in sorted(totals.items()):
         if key.startswith("status "):
             print(f"  {key}: {count}")
