@@ -293,3 +293,120 @@ class Citation(models.Model):
     @property
     def raw_reference(self) -> str:
         return self.reference.raw_text if self.reference_id else ""
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def with_progress(self) -> "ImportBatchQuerySet":
+        """Each batch's files counted by state, in the same query (the list of batches)."""
+        files = ImportFile.State
+        return self.annotate(
+            files_total=models.Count("files"),
+            files_queued=models.Count("files", filter=models.Q(files__state=files.QUEUED)),
+            files_running=models.Count("files", filter=models.Q(files__state=files.RUNNING)),
+            files_done=models.Count("files", filter=models.Q(files__state=files.DONE)),
+            files_failed=models.Count("files", filter=models.Q(files__state=files.FAILED)),
+        )
+
+
+class ImportBatch(models.Model):
+    """Files imported in the background together: an admin upload of several files or a zip,
+    or one `import_articles --background` run. Its files are imported by the task worker."""
+
+    class Origin(models.TextChoices):
+        UPLOAD = "upload", "Admin upload"
+        COMMAND = "command", "import_articles --background"
+
+    origin = models.CharField(max_length=16, choices=Origin.choices)
+    description = models.CharField(
+        max_length=500, help_text="What was uploaded or which paths the command was given."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The editor who uploaded the files (none for the command); the imports' "
+        "history is recorded under this editor.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    strict = models.BooleanField(
+        default=False, help_text="Every file with a warning fails instead of being imported."
+    )
+    force = models.BooleanField(
+        default=False,
+        help_text="Updates may withdraw reviewed claims whose sentences are gone.",
+    )
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "background import"
+        verbose_name_plural = "background imports"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(origin__in=["upload", "command"]),
+                name="importbatch_origin_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Import #{self.pk}: {self.description}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:articles_importbatch_change", args=[self.pk])
+
+
+class ImportFile(models.Model):
+    """One file of a background import: its bytes until it is imported, then its outcome."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="files")
+    file_name = models.CharField(max_length=500)
+    # Kept in the database so a worker on any machine can read it; emptied once imported
+    # (the article holds the text), kept when the file failed so it can be queued again.
+    data = models.BinaryField(default=bytes, editable=False)
+    size = models.PositiveIntegerField(default=0, help_text="The file's size in bytes.")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    outcome = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text="What the import did: created, updated, unchanged, failed, or needs_force "
+        "(an update that would withdraw reviewed claims, refused).",
+    )
+    summary = models.TextField(blank=True, help_text="What was stored, counted.")
+    warnings = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True, help_text="Why the file was not imported.")
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The id of the task result (django_tasks_db) that imports this file.
+    task_id = models.CharField(max_length=64, blank=True)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=["queued", "running", "done", "failed"]),
+                name="importfile_state_valid",
+            ),
+        ]
+        indexes = [
+            # A batch's page: its files by state ("the failed ones"), in order.
+            models.Index(fields=["batch", "state", "id"], name="importfile_batch_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:articles_importfile_change", args=[self.pk])

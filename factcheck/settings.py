@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.syndication",
     "django_filters",
     "simple_history",
+    # The database backend of Django's tasks framework: background imports (articles/tasks.py).
+    "django_tasks_db",
     "articles",
     "sources",
     "claims",
@@ -246,6 +248,34 @@ LOGIN_URL = "admin:login"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ARTICLE_UPLOAD_MAX_BYTES = int(os.environ.get("ARTICLE_UPLOAD_MAX_BYTES", str(2 * 1024 * 1024)))
+
+# Many files at once (several files or a .zip in the admin, `import_articles --background`):
+# each file is still held to ARTICLE_UPLOAD_MAX_BYTES; these bound one batch.
+ARTICLE_BATCH_MAX_FILES = int(os.environ.get("ARTICLE_BATCH_MAX_FILES", "20000"))
+ARTICLE_BATCH_MAX_BYTES = int(os.environ.get("ARTICLE_BATCH_MAX_BYTES", str(500 * 1024 * 1024)))
+# Files in one upload form post (Django's default is 100); more go in a .zip.
+DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FILES", "500"))
+
+# Background work (imports of many files) through Django's tasks framework. "database" queues
+# tasks in PostgreSQL for `manage.py db_worker` (bin/serve starts one); "immediate" runs each
+# task inside the request that enqueues it, which is exactly what a 10,000-file import must
+# not do to a web worker: allowed only with DEBUG on, never silently in production.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database").strip().lower()
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND={TASKS_BACKEND!r}: use one of {', '.join(sorted(_TASK_BACKENDS))} "
+        "(see .env.example)."
+    )
+if TASKS_BACKEND == "immediate" and not DEBUG:
+    raise ImproperlyConfigured(
+        "TASKS_BACKEND=immediate runs imports inside web requests; it is for development "
+        "(DEBUG=1) only. Use TASKS_BACKEND=database and run `manage.py db_worker`."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 
 # Who publishes the verdicts: ClaimReview's author, feed titles, page footers.
 FACTCHECK_ORGANIZATION_NAME = os.environ.get("FACTCHECK_ORGANIZATION_NAME", "factcheck")

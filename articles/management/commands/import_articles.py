@@ -71,6 +71,12 @@ class Command(BaseCommand):
             help="Go ahead with updates that withdraw reviewed claims whose sentences are gone "
             "(without it such a file is refused and its claims are listed).",
         )
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="Queue one task per file and return: the task worker (manage.py db_worker) "
+            "imports them, and the admin's Background imports page shows each file's outcome.",
+        )
 
     def handle(
         self,
@@ -80,10 +86,19 @@ class Command(BaseCommand):
         strict: bool,
         force: bool,
         jobs: int,
+        background: bool = False,
         **options,
     ) -> None:
         if jobs < 1:
             raise CommandError("--jobs must be at least 1")
+        if background:
+            if dry_run:
+                raise CommandError(
+                    "--dry-run reports what would change, here and now: it cannot run in the "
+                    "background. Leave out one of them."
+                )
+            self._enqueue(paths=paths, strict=strict, force=force)
+            return
         self.jobs = jobs
         importer_logger = logging.getLogger("articles.importer")
         level = importer_logger.level
@@ -137,6 +152,59 @@ class Command(BaseCommand):
             )
         if failed:
             problems.append(f"{failed} of {_plural(len(outcomes), 'file')} failed")
+        if path_errors:
+            problems.append(f"{_plural(len(path_errors), 'path')} could not be imported")
+        if problems:
+            raise CommandError("; ".join(problems))
+
+    def _enqueue(self, *, paths: list[str], strict: bool, force: bool) -> None:
+        files, path_errors = self._collect_files(paths)
+        for message in path_errors:
+            self.stderr.write(self.style.ERROR(message))
+        if len(files) > settings.ARTICLE_BATCH_MAX_FILES:
+            raise CommandError(
+                f"{len(files):,} files: one background import takes at most "
+                f"{settings.ARTICLE_BATCH_MAX_FILES:,} (ARTICLE_BATCH_MAX_FILES); "
+                "give the folders in several runs"
+            )
+        unreadable: list[str] = []
+
+        def readable() -> Iterator[tuple[str, bytes, None]]:
+            for number, path in enumerate(files, start=1):
+                data, error = _read(path)
+                if error is not None:
+                    unreadable.append(error.error or path.name)
+                    self.stderr.write(self.style.ERROR(error.error or path.name))
+                    continue
+                if number % 1000 == 0:
+                    self.stdout.write(f"Queued {number:,}/{len(files):,} files…")
+                yield path.name, data, None
+
+        if files:
+            # Imported here to keep the command's start light when it runs in the foreground.
+            from articles.tasks import import_batch_create
+
+            batch = import_batch_create(
+                origin="command",
+                description="import_articles " + " ".join(paths),
+                files=readable(),
+                strict=strict,
+                force=force,
+            )
+            queued = batch.files.filter(state="queued").count()
+            refused = batch.files.filter(state="failed").count()
+            address = settings.FACTCHECK_SITE_URL + batch.get_absolute_url()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Background import #{batch.pk}: {_plural(queued, 'file')} queued"
+                    + (f", {refused} refused at once (see the batch)" if refused else "")
+                    + ". The task worker (manage.py db_worker) imports them; follow them at "
+                    f"{address}"
+                )
+            )
+        problems = []
+        if unreadable:
+            problems.append(f"{_plural(len(unreadable), 'file')} could not be read")
         if path_errors:
             problems.append(f"{_plural(len(path_errors), 'path')} could not be imported")
         if problems:
