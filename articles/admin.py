@@ -16,9 +16,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from articles.corrections import article_record_corrections, citation_resolve
-from articles.forms import ArticleUploadForm
+from articles.forms import ArticleBatchUploadForm, ArticleUploadForm, batch_files
 from articles.importer import ImportOutcome, article_import_file, file_content_hash
-from articles.models import Article, Citation, Contributor, Reference
+from articles.models import Article, Citation, Contributor, ImportBatch, ImportFile, Reference
 from articles.publication import articles_set_publication
 from claims.models import Claim
 from factcheck.admin import BoundedRelatedFieldListFilter, EstimatedCountPaginator, subquery_count
@@ -361,7 +361,43 @@ class ArticleAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(self.upload_view),
             name="articles_article_upload",
         )
-        return [upload, *super().get_urls()]
+        upload_batch = path(
+            "upload/batch/",
+            self.admin_site.admin_view(self.upload_batch_view),
+            name="articles_article_upload_batch",
+        )
+        return [upload, upload_batch, *super().get_urls()]
+
+    def upload_batch_view(self, request: HttpRequest) -> HttpResponse:
+        """Several files or zips: stored and queued for the task worker, never imported in
+        this request; the editor is sent to the batch's progress page."""
+        if not request.user.has_perm("articles.import_article"):
+            raise PermissionDenied
+        if request.method != "POST":
+            return redirect("admin:articles_article_upload")
+        batch_form = ArticleBatchUploadForm(request.POST, request.FILES)
+        if not batch_form.is_valid():
+            return self._upload_page(request, form=ArticleUploadForm(), batch_form=batch_form)
+        entries = batch_form.cleaned_data["files"]
+        # Imported here: the tasks module is only needed by this view and the worker.
+        from articles.tasks import import_batch_create
+
+        names = ", ".join(sorted({name for name, _source, _info in entries})[:3])
+        batch = import_batch_create(
+            origin=ImportBatch.Origin.UPLOAD,
+            description=f"{len(entries)} file(s): {names}" + ("…" if len(entries) > 3 else ""),
+            files=batch_files(entries),
+            user=request.user,
+            strict=batch_form.cleaned_data["strict"],
+            force=batch_form.cleaned_data["force"],
+        )
+        self.message_user(
+            request,
+            f"{len(entries)} file(s) queued for import in the background. This page shows "
+            "their progress; you can leave it and come back.",
+            messages.SUCCESS,
+        )
+        return redirect(batch.get_absolute_url())
 
     def upload_view(self, request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm("articles.import_article"):
@@ -390,15 +426,28 @@ class ArticleAdmin(admin.ModelAdmin):
                     return redirect(request.path)
         else:
             form = ArticleUploadForm()
+        return self._upload_page(request, form=form, preview=preview)
+
+    def _upload_page(
+        self,
+        request: HttpRequest,
+        *,
+        form: ArticleUploadForm,
+        batch_form: ArticleBatchUploadForm | None = None,
+        preview: dict | None = None,
+    ) -> HttpResponse:
+        batch_form = batch_form or ArticleBatchUploadForm()
         request.current_app = self.admin_site.name
         context = {
             **self.admin_site.each_context(request),
             "title": "Upload an article file",
             "opts": self.opts,
             "form": form,
+            "batch_form": batch_form,
             "preview": preview,
             "max_bytes": settings.ARTICLE_UPLOAD_MAX_BYTES,
-            "media": self.media + form.media,
+            "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+            "media": self.media + form.media + batch_form.media,
         }
         return TemplateResponse(request, "admin/articles/article/upload.html", context)
 
@@ -497,4 +546,161 @@ class ArticleAdmin(admin.ModelAdmin):
                 outcome.article.title,
             ),
             level,
+        )
+
+
+class ImportPermissionMixin:
+    """Background imports are seen by whoever may import (articles.import_article), nobody
+    else; nobody adds, edits or deletes them here: the importer writes them."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.has_perm("articles.import_article")
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+def _files_link(batch: ImportBatch, state: str | None, text: str) -> SafeString:
+    address = reverse("admin:articles_importfile_changelist") + f"?batch__id__exact={batch.pk}"
+    if state:
+        address += f"&state__exact={state}"
+    return format_html('<a href="{}">{}</a>', address, text)
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ImportPermissionMixin, admin.ModelAdmin):
+    list_display = ["__str__", "origin", "created_by", "created_at", "progress"]
+    list_filter = ["origin"]
+    search_fields = ["description"]
+    list_select_related = ["created_by"]
+    readonly_fields = ["description", "origin", "created_by", "created_at", "strict", "force"]
+    fields = ["progress", "failures", *readonly_fields]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).with_progress()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ImportBatch | None = None):
+        return ["progress", "failures", *self.readonly_fields]
+
+    @admin.display(description="progress")
+    def progress(self, batch: ImportBatch) -> SafeString:
+        total, finished = batch.files_total, batch.files_done + batch.files_failed
+        parts = [
+            _files_link(batch, state, f"{count:,} {label}")
+            for state, label, count in [
+                ("done", "done", batch.files_done),
+                ("failed", "failed", batch.files_failed),
+                ("running", "running", batch.files_running),
+                ("queued", "queued", batch.files_queued),
+            ]
+            if count
+        ]
+        return format_html(
+            '<progress max="{}" value="{}">{} of {}</progress> {} of {} files finished: {}',
+            total or 1,
+            finished,
+            finished,
+            total,
+            f"{finished:,}",
+            f"{total:,}",
+            format_html_join(", ", "{}", ((part,) for part in parts)) or "no files",
+        )
+
+    @admin.display(description="failed files")
+    def failures(self, batch: ImportBatch) -> SafeString:
+        failed = list(
+            batch.files.filter(state=ImportFile.State.FAILED)
+            .only("file_name", "error", "batch_id")
+            .order_by("id")[:FAILURES_SHOWN]
+        )
+        if not failed:
+            return format_html("{}", "none")
+        more = (
+            _files_link(batch, "failed", f"all {batch.files_failed:,} failed files")
+            if batch.files_failed > len(failed)
+            else ""
+        )
+        return format_html(
+            "<ul>{}</ul>{}",
+            format_html_join(
+                "", "<li><strong>{}</strong>: {}</li>", ((f.file_name, f.error) for f in failed)
+            ),
+            more,
+        )
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
+    ):
+        batch = self.get_object(request, object_id)
+        unfinished = batch is not None and (batch.files_queued or batch.files_running)
+        extra_context = {**(extra_context or {}), "refresh_seconds": 5 if unfinished else 0}
+        return super().change_view(request, object_id, form_url, extra_context=extra_context)
+
+
+# The batch page lists this many failed files with their messages; the rest are a link away.
+FAILURES_SHOWN = 100
+
+
+@admin.register(ImportFile)
+class ImportFileAdmin(ImportPermissionMixin, admin.ModelAdmin):
+    list_display = ["file_name", "batch", "state", "outcome", "result", "article", "finished_at"]
+    list_filter = ["state", "outcome", "batch__origin"]
+    search_fields = ["file_name"]
+    list_select_related = ["batch", "article"]
+    actions = ["queue_again"]
+    readonly_fields = [
+        "file_name",
+        "batch",
+        "size",
+        "state",
+        "outcome",
+        "summary",
+        "error",
+        "warning_list",
+        "article",
+        "task_id",
+        "queued_at",
+        "started_at",
+        "finished_at",
+    ]
+    fields = readonly_fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # The bytes are for the worker; no page shows them.
+        return super().get_queryset(request).defer("data", "article__body", "article__metadata")
+
+    @admin.display(description="summary or error")
+    def result(self, row: ImportFile) -> str:
+        return row.error or row.summary
+
+    @admin.display(description="warnings")
+    def warning_list(self, row: ImportFile) -> SafeString:
+        if not row.warnings:
+            return format_html("{}", "none")
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((w,) for w in row.warnings))
+        )
+
+    @admin.action(description="Queue the selected failed files again", permissions=["import"])
+    def queue_again(self, request: HttpRequest, queryset: QuerySet) -> None:
+        from articles.tasks import import_file_requeue
+
+        failed = queryset.filter(state=ImportFile.State.FAILED).select_related(None)
+        count = import_file_requeue(failed.only("id", "state", "data"))
+        self.message_user(
+            request,
+            f"{count} failed file(s) queued again." if count else "No failed files selected.",
+            messages.SUCCESS if count else messages.WARNING,
         )
