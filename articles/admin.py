@@ -693,14 +693,18 @@ class ImportFileAdmin(ImportPermissionMixin, admin.ModelAdmin):
             "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((w,) for w in row.warnings))
         )
 
-    @admin.action(description="Queue the selected failed files again", permissions=["import"])
+    @admin.action(
+        description="Queue the selected failed (or stuck running) files again",
+        permissions=["import"],
+    )
     def queue_again(self, request: HttpRequest, queryset: QuerySet) -> None:
         from articles.tasks import import_file_requeue
 
-        failed = queryset.filter(state=ImportFile.State.FAILED).select_related(None)
-        count = import_file_requeue(failed.only("id", "state", "data"))
+        count = import_file_requeue(queryset.select_related(None).only("id"))
         self.message_user(
             request,
-            f"{count} failed file(s) queued again." if count else "No failed files selected.",
+            f"{count} file(s) queued again."
+            if count
+            else "None of the selected files failed or is stuck running: nothing queued.",
             messages.SUCCESS if count else messages.WARNING,
         )

@@ -9,11 +9,13 @@ is what editors watch in the admin ("Background imports").
 """
 
 import contextlib
+import datetime
 import logging
 from collections.abc import Iterable, Iterator
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.tasks import task
 from django.utils import timezone
@@ -27,6 +29,9 @@ logger = logging.getLogger(__name__)
 # Files stored and queued per transaction: the worker starts on the first ones while the rest
 # of a 10,000-file batch is still being queued, and no transaction holds hundreds of MB.
 ENQUEUE_CHUNK = 200
+# A file still "running" after this long lost its worker (killed outright): it may be queued
+# again. One file takes seconds, the largest allowed well under a minute.
+STALE_RUNNING_AFTER = datetime.timedelta(minutes=30)
 
 
 def import_batch_create(
@@ -46,7 +51,7 @@ def import_batch_create(
     """
     batch = ImportBatch.objects.create(
         origin=origin,
-        description=description[:500],
+        description=description.replace("\x00", "")[:500],
         created_by=user if user is not None and user.is_authenticated else None,
         strict=strict,
         force=force,
@@ -65,6 +70,8 @@ def import_batch_create(
 def _import_file_row(
     *, batch: ImportBatch, file_name: str, data: bytes, error: str | None
 ) -> ImportFile:
+    # PostgreSQL text cannot hold NUL; a crafted zip or upload can put one in a name.
+    file_name = file_name.replace("\x00", "")
     row = ImportFile(batch=batch, file_name=file_name[:500], data=data, size=len(data))
     refusal = error or article_refusal(file_name=file_name, data=data)
     if refusal:
@@ -86,21 +93,32 @@ def _enqueue_chunk(rows: list[ImportFile]) -> None:
         ImportFile.objects.bulk_update(queued, ["task_id"])
 
 
+def _requeueable() -> Q:
+    """Failed files, and files "running" for longer than any one file takes: their worker was
+    killed outright (a 2 MB file takes seconds), so nothing will ever finish them."""
+    stale = timezone.now() - STALE_RUNNING_AFTER
+    return Q(state=ImportFile.State.FAILED) | Q(
+        state=ImportFile.State.RUNNING, started_at__lt=stale
+    )
+
+
 def import_file_requeue(rows: Iterable[ImportFile]) -> int:
-    """Queue these failed files again (after a fix, or with --force ticked on the batch)."""
+    """Queue these files again if they failed or their worker died (see `_requeueable`)."""
     count = 0
     for row in rows:
-        if row.state != ImportFile.State.FAILED or not row.data:
-            continue
         with transaction.atomic():
-            updated = ImportFile.objects.filter(pk=row.pk, state=ImportFile.State.FAILED).update(
-                state=ImportFile.State.QUEUED,
-                outcome="",
-                summary="",
-                warnings=[],
-                error="",
-                started_at=None,
-                finished_at=None,
+            updated = (
+                ImportFile.objects.filter(_requeueable(), pk=row.pk)
+                .exclude(data=b"")
+                .update(
+                    state=ImportFile.State.QUEUED,
+                    outcome="",
+                    summary="",
+                    warnings=[],
+                    error="",
+                    started_at=None,
+                    finished_at=None,
+                )
             )
             if updated:
                 task_id = str(import_article_file.enqueue(row.pk).id)

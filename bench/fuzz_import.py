@@ -23,6 +23,7 @@ It refuses a database that already holds articles unless --reuse is given.
 import argparse
 import collections
 import random
+import signal
 import sys
 import time
 import traceback
@@ -337,8 +338,12 @@ def main() -> None:
     partial: list[str] = []
     started = time.perf_counter()
     baseline: dict[str, tuple[int, int]] | None = None
+    # SIGTERM or Ctrl-C: stop after the file in progress and print the summary of what ran.
+    stop_requested: list[int] = []
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda signum, frame: stop_requested.append(signum))
     for index in range(options.files):
-        if time.perf_counter() - started > options.minutes * 60:
+        if stop_requested or time.perf_counter() - started > options.minutes * 60:
             break
         name, data = rng.choices(pool, weights)[0]
         file_name, mutated = mutate(data, name, rng, pool)

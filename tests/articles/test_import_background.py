@@ -1,5 +1,6 @@
 """Imports as background tasks: queued by the command and the admin, run by the worker."""
 
+import datetime
 import io
 import os
 import signal
@@ -16,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles import tasks
@@ -241,13 +243,34 @@ def test_a_failed_file_queued_again_is_imported_again(
         follow=True,
     )
 
-    assert "1 failed file(s) queued again." in response.text
+    assert "1 file(s) queued again." in response.text
     row.refresh_from_db()
     assert row.state == "queued" and row.error == ""
     run_worker()
     row.refresh_from_db()
     assert row.state == "failed" and "binary file" in row.error
     assert DBTaskResult.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_file_stuck_running_after_its_worker_died_can_be_queued_again() -> None:
+    batch = tasks.import_batch_create(
+        origin="command",
+        description="x",
+        files=[("stuck.txt", b"Title\n\nText.", None), ("busy.txt", b"Other\n\nText.", None)],
+    )
+    stuck, busy = batch.files.order_by("file_name").reverse()
+    long_ago = timezone.now() - tasks.STALE_RUNNING_AFTER - datetime.timedelta(minutes=1)
+    ImportFile.objects.filter(pk=stuck.pk).update(state="running", started_at=long_ago)
+    ImportFile.objects.filter(pk=busy.pk).update(state="running", started_at=timezone.now())
+
+    assert tasks.import_file_requeue([stuck, busy]) == 1
+
+    stuck.refresh_from_db()
+    busy.refresh_from_db()
+    assert stuck.state == "queued" and stuck.started_at is None
+    assert busy.state == "running"  # its worker may still be on it
+    assert DBTaskResult.objects.filter(id=stuck.task_id).exists()
 
 
 # --- the admin ------------------------------------------------------------------------------
@@ -308,6 +331,16 @@ def test_a_zip_member_over_the_size_limit_is_refused_with_its_name(
     row = ImportFile.objects.get()
     assert row.state == "failed" and "big.txt" in row.error and "larger than 1,000" in row.error
     assert not DBTaskResult.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_nul_in_a_file_name_is_dropped_not_a_database_error() -> None:
+    batch = tasks.import_batch_create(
+        origin="upload", description="a\x00b", files=[("bad\x00name.txt", b"T\n\nText.", None)]
+    )
+
+    assert batch.description == "ab"
+    assert batch.files.get().file_name == "badname.txt"
 
 
 @pytest.mark.django_db
