@@ -21,7 +21,7 @@ from django.urls import path, reverse
 from lxml import html as lxml_html
 
 from articles.importer import article_import_file
-from articles.models import Article
+from articles.models import Article, ImportBatch, ImportFile
 from articles.publication import articles_set_publication
 from claims.evidence import evidence_add, evidence_remove
 from claims.links import claim_link
@@ -34,8 +34,9 @@ from tests.factories import EditorFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
-# The models whose tables no public page reads (the review desk's suggestions).
-NOT_ON_PAGES = {LinkSuggestion}
+# The models whose tables no public page reads: the review desk's suggestions, and the
+# background imports' bookkeeping (the articles those imports write have their triggers).
+NOT_ON_PAGES = {LinkSuggestion, ImportBatch, ImportFile}
 NONCE = re.compile(r'nonce="([^"]*)"')
 
 
