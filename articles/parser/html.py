@@ -706,7 +706,10 @@ def _page_fields(root: etree._Element, warnings: list[ParseWarning]) -> dict:
     )
     authors = _authors_of(_resolve_ids(author, _json_ld_index(nodes)))
     if not authors:
-        for name in ("author", "article:author", "dc.creator", "citation_author", "parsely-author"):
+        # Yoast writes the author as a Twitter card field: label1 "Written by", data1 the name.
+        if _WRITTEN_LABEL.fullmatch((meta.get("twitter:label1") or "") + " "):
+            meta.setdefault("twitter:author", meta.get("twitter:data1") or "")
+        for name in _AUTHOR_META:
             if meta.get(name) and not meta[name].startswith("http"):
                 authors = [part.strip() for part in re.split(r"\s*(?:,|;| and )\s*", meta[name])]
                 break
@@ -718,6 +721,8 @@ def _page_fields(root: etree._Element, warnings: list[ParseWarning]) -> dict:
     authors = [_clean_author(author) for author in authors if _is_person_name(author, site_names)]
     if not authors:
         authors = [name for name in _marked_up_authors(root) if _is_person_name(name, site_names)]
+    if not authors:
+        authors = [name for name in _written_bylines(root) if _is_person_name(name, site_names)]
     fields["authors"] = [author for author in authors if author]
     fields["description"] = meta.get("description") or meta.get("og:description") or ""
     language = (root.get("lang") or meta.get("og:locale") or "").strip()
@@ -765,6 +770,23 @@ def _headline_in(title: str, headings: list[str]) -> tuple[str, str]:
 # What ends a kicker or site name written before the headline: "Chronik: ", "Site | ".
 _PREFIX_END = re.compile(r"\S\s*(?:[|–—«»›·:]|-|::|//)\s*$")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,8});", re.IGNORECASE)
+
+
+# Where pages name the author in a <meta>: the standards' fields, then the analytics and
+# search tags news templates fill ("byl" "By Ann Lee", "sailthru.author", "cse_author").
+_AUTHOR_META = (
+    "author",
+    "article:author",
+    "dc.creator",
+    "dcterms.creator",
+    "citation_author",
+    "parsely-author",
+    "sailthru.author",
+    "byl",
+    "cse_author",
+    "shareaholic:article_author_name",
+    "twitter:author",
+)
 
 
 def _unescaped(text: str) -> str:
@@ -940,6 +962,59 @@ def _marked_up_authors(root: etree._Element) -> list[str]:
         # The first byline is the article's; a second one is usually another post's.
         break
     return names
+
+
+# A byline no template marked up, only written: "Written by: Julie Mollins", "Par Matthieu Hy",
+# "Verfasst von: mitundvoneinander | 31. Dezember 2008", "Ein Artikel von Pamela Sladky | …".
+# A label that says it ("Author:", "Verfasst von") may take any one-word handle; a bare
+# "By"/"Von"/"Par" only two to four capitalized words, as "Von Anfang an" is prose.
+_WRITTEN_LABEL = re.compile(
+    r"^(?:(?:written|posted)\s+by|(?:geschrieben|verfasst|erstellt)\s+von|ein\s+artikel\s+von"
+    r"|text\s+von|écrit\s+par|escrito\s+por|scritto\s+da|autor(?:in)?|auteur|author)\s*:?\s+",
+    re.IGNORECASE,
+)
+_WRITTEN_BARE = re.compile(r"^(?:by|von|par|por|door)\s+", re.IGNORECASE)
+# Where the name ends: a bar, a dash, a comma, a bullet, a date or "am"/"on" before one.
+_WRITTEN_END = re.compile(
+    r"\s*(?:[|•·,;–—(]|\s-\s|\s{2,}|\s(?:am|on|le|el|il|den|und|and|et|y)\s|\d).*$", re.IGNORECASE
+)
+_CAPITALIZED = re.compile(r"[^\W\d_][\w.'’-]*")
+
+
+def _written_bylines(root: etree._Element) -> list[str]:
+    body = root.find("body")
+    if body is None:
+        return []
+    for element in body.iter():
+        if not isinstance(element.tag, str) or element.tag in ("script", "style", "noscript"):
+            continue
+        text = (element.text or "").strip() + " "
+        if not (_WRITTEN_LABEL.match(text) or _WRITTEN_BARE.match(text)):
+            continue
+        whole = element.text_content()
+        parent = element.getparent()
+        if _WRITTEN_LABEL.fullmatch(text) and _WRITTEN_LABEL.fullmatch(whole.strip() + " "):
+            # "<span>Author: </span><span>Jacopo Cascioli</span>": the name is a sibling's.
+            whole = parent.text_content() if parent is not None else whole
+        if len(whole.strip()) > 150:
+            whole = element.text or ""  # "Written by: Ann Lee" then the whole post
+        if len(whole.strip()) > 150 or _inside_comments(element):
+            continue
+        whole = whole.replace("\xa0", " ").strip()
+        labelled = _WRITTEN_LABEL.match(whole)
+        lead = labelled or _WRITTEN_BARE.match(whole)
+        if lead is None:
+            continue
+        name = clean_inline_text(_WRITTEN_END.sub("", whole[lead.end() :])).strip(" :")
+        words = name.split()
+        if not _NAME_SHAPE.fullmatch(name) or not 1 <= len(words) <= 4:
+            continue
+        if not labelled and (
+            len(words) < 2 or not all(_CAPITALIZED.fullmatch(w) and w[0].isupper() for w in words)
+        ):
+            continue
+        return [name]
+    return []
 
 
 # "By", "Von", "Author" before the name; "on 3 May", "am 3. Mai", "Veröffentlicht am" after.

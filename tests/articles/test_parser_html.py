@@ -302,6 +302,47 @@ def test_template_byline_classes_and_labels_in_any_language_give_the_name() -> N
     ]
 
 
+def _byline_of(head: str, body: str) -> list[str]:
+    page = (
+        f"<html><head><title>Hope</title>{head}</head><body><article><h1>Hope</h1>"
+        f"{body}<p>Hope is a discipline, the author wrote in her new book last year.</p>"
+        '<div class="comments"><p>Von Troll Trollmann am 3. Mai</p></div>'
+        "</article></body></html>"
+    )
+    article = parse_article(page, file_name="page.html")
+    return [c.name for c in article.contributors if c.role == "author"]
+
+
+def test_a_byline_only_written_in_the_text_gives_the_name() -> None:
+    assert _byline_of("", '<p class="x">Par <a href="/a">Matthieu Hy</a></p>') == ["Matthieu Hy"]
+    assert _byline_of("", "<div>Written by: Julie Mollins<p>The forest is older.</p></div>") == [
+        "Julie Mollins"
+    ]
+    assert _byline_of("", "<p><strong>Ein Artikel von Pamela Sladky | 27.01.2022</strong></p>") == [
+        "Pamela Sladky"
+    ]
+    assert _byline_of("", "<p><span>Autor: </span><span>Jacopo Cascioli</span></p>") == [
+        "Jacopo Cascioli"
+    ]
+    # A labelled handle may be one lower-case word; a bare "Von" must lead a capitalized name.
+    assert _byline_of("", "<p>Verfasst von: mitundvoneinander | 31. Dezember 2008</p>") == [
+        "mitundvoneinander"
+    ]
+    lead = "<p>The book came out in May and sold well in the first week.</p>"
+    assert _byline_of("", lead + "<p>Von Anfang an war klar, dass es schwer wird.</p>") == []
+    assert _byline_of("", lead + "<p>By the time it ended, nobody was left.</p>") == []
+
+
+def test_an_author_in_analytics_and_card_meta_tags_gives_the_name() -> None:
+    assert _byline_of('<meta name="byl" content="By Evan Halper">', "") == ["Evan Halper"]
+    assert _byline_of('<meta name="sailthru.author" content="Ann Lee">', "") == ["Ann Lee"]
+    card = '<meta name="twitter:label1" content="Written by">'
+    assert _byline_of(card + '<meta name="twitter:data1" content="Ann Lee">', "") == ["Ann Lee"]
+    # data1 under another label is the reading time, not a byline.
+    other = '<meta name="twitter:label1" content="Est. reading time">'
+    assert _byline_of(other + '<meta name="twitter:data1" content="Four Minutes">', "") == []
+
+
 def test_a_story_in_a_layout_table_an_aside_or_a_noscript_copy_imports() -> None:
     story = "".join(
         f"<p>Paragraph {number} says the park counted nine bears with cubs this year.</p>"
