@@ -665,7 +665,7 @@ def _page_fields(root: etree._Element, warnings: list[ParseWarning]) -> dict:
         or fields.get("site_name")
         or None
     )
-    published = _first_date(
+    published_value, published = _first_dated(
         _text_of(linked.get("datePublished")),
         meta.get("article:published_time"),
         meta.get("og:published_time"),
@@ -685,6 +685,11 @@ def _page_fields(root: etree._Element, warnings: list[ParseWarning]) -> dict:
         *(_text_of(node.get("datePublished")) for node in nodes),
         *(_microdata_value(element) for element in _itemprop(root, "datePublished")),
     )
+    if published is not None and _UTC_STAMP.search(published_value):
+        # A stamp in UTC ("2022-05-04T00:25:56Z", "Wed, 04 May 2022 02:41:00 GMT") may fall on
+        # the next or the previous day where the page is read; the date the page prints for
+        # its readers says which, when it is the day before or after.
+        published = _local_date(published_value, published, root, meta)
     if published is None:
         published = _post_meta_date(root)
     if published is None:
@@ -801,6 +806,45 @@ _POST_META_CLASS = re.compile(
     r"|published|pubdate|(?:^|\s)(?:date|datum|fecha|updated|meta-date)(?:\s|$)",
     re.IGNORECASE,
 )
+
+
+_UTC_STAMP = re.compile(r"\d\d:\d\d(?::\d\d(?:\.\d+)?)?\s*(?:Z|GMT|UTC|[+-]00:?00)\s*$", re.I)
+
+
+_OFFSET_STAMP = re.compile(r"T\d\d:\d\d(?::\d\d(?:\.\d+)?)?([+-])(\d\d):?(\d\d)\s*$")
+
+
+def _local_date(value: str, published, root: etree._Element, meta: dict[str, str]):
+    """A UTC stamp's date where the page is read: in the offset the page's other stamps are
+    written in (its <time datetime>, its meta), else the day the page prints, when that
+    is the day before or after and the hour allows it (23:00Z is tomorrow east of UTC)."""
+    import datetime
+
+    hour = int(re.search(r"(\d\d):\d\d", value)[1])
+    stamps = [element.get("datetime") or "" for element in root.iter("time")] + list(meta.values())
+    for stamp in stamps:
+        match = _OFFSET_STAMP.search(stamp)
+        if match and (match[2], match[3]) != ("00", "00"):
+            minutes = (1 if match[1] == "+" else -1) * (60 * int(match[2]) + int(match[3]))
+            minute = int(re.search(r"\d\d:(\d\d)", value)[1])
+            shift = datetime.timedelta(hours=hour, minutes=minute + minutes)
+            return published + datetime.timedelta(days=shift.days)
+    shown = _post_meta_date(root)
+    if shown is None:
+        return published
+    ahead = (shown - published).days
+    if (ahead == 1 and hour >= 15) or (ahead == -1 and hour < 12):
+        return shown
+    return published
+
+
+def _first_dated(*values: str | None):
+    """The first value that is a date, as written and as a date."""
+    for value in values:
+        published = _date_of(value)
+        if published is not None:
+            return value or "", published
+    return "", None
 
 
 def _first_date(*values: str | None):

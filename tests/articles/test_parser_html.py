@@ -196,6 +196,25 @@ def test_a_modified_date_is_used_only_when_the_page_gives_no_other() -> None:
     assert str(parse_article(_page(both, ""), file_name="p.html").published) == "2017-03-01"
 
 
+def test_a_utc_stamp_is_dated_where_the_page_is_read() -> None:
+    def date_of(head: str, body: str = "") -> str:
+        return str(parse_article(_page(head, body), file_name="p.html").published)
+
+    late = '<meta property="article:published_time" content="2022-05-04T00:25:56Z">'
+    # The page's other stamps are written at -03:00: 00:25 UTC is 21:25 the day before.
+    assert date_of(late, '<time datetime="2022-05-03T21:40:00-03:00">Ayer</time>') == "2022-05-03"
+    # The page prints the day before for its readers.
+    assert date_of(late, '<p class="date">3 de mayo de 2022</p>') == "2022-05-03"
+    # Nothing else says where: the stamp's own date.
+    assert date_of(late) == "2022-05-04"
+    # A page that prints the next day at 14:17 UTC shows another date, not its time zone.
+    noon = '<meta property="article:published_time" content="2020-02-10T14:17:52+00:00">'
+    assert date_of(noon, '<p class="date">11. Februar 2020</p>') == "2020-02-10"
+    # A stamp with its own offset is already local.
+    local = '<meta property="article:published_time" content="2021-05-24T23:30:00-04:00">'
+    assert date_of(local, '<time datetime="2021-05-25T08:00:00+02:00">x</time>') == "2021-05-24"
+
+
 def test_the_headline_the_page_shows_wins_over_a_title_with_a_kicker_or_site_name() -> None:
     def title_of(head: str, heading: str) -> str:
         page = (
