@@ -1063,12 +1063,13 @@ def _written_bylines(root: etree._Element) -> list[str]:
 
 # "By", "Von", "Author" before the name; "on 3 May", "am 3. Mai", "Veröffentlicht am" after.
 _BYLINE_LEAD = re.compile(
-    r"^(?:(?:(?:written|posted|geschrieben|verfasst|escrito|écrit|scritto)\s+)?"
+    r"^(?:(?:(?:written|posted|geschrieben|verfasst|erstellt|rezept|ein\s+artikel|text|escrito"
+    r"|écrit|scritto)\s+)?"
     r"(?:by|von|vom|par|por|da|di|door|av|af)|author|autor|auteur)\b[:\s]*",
     re.IGNORECASE,
 )
 _BYLINE_TAIL = re.compile(
-    r"\s+(?:on|am|le|el|il|op|veröffentlicht|published|posted|updated|aktualisiert)\b.*$",
+    r"\s+(?:on|am|le|el|il|op|veröffentlicht|published|posted|updated|aktualisiert)\b(?=.*\d).*$",
     re.IGNORECASE,
 )
 _HIDDEN_CLASS = re.compile(r"screen-reader|sr-only|visually-hidden|hidden", re.IGNORECASE)

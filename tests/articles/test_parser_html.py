@@ -362,6 +362,16 @@ def test_an_author_in_analytics_and_card_meta_tags_gives_the_name() -> None:
     assert _byline_of(other + '<meta name="twitter:data1" content="Four Minutes">', "") == []
 
 
+def test_a_byline_keeps_a_surname_particle_and_loses_any_lead_in() -> None:
+    # "Le", "On" are a name's when no date follows them, a tail's when one does.
+    assert _byline_of('<meta name="author" content="Loïc Le Clerc">', "") == ["Loïc Le Clerc"]
+    assert _byline_of('<meta name="author" content="Ela on 31. October">', "") == ["Ela"]
+    assert _byline_of('<meta name="author" content="Erstellt von Andri Bryner">', "") == [
+        "Andri Bryner"
+    ]
+    assert _byline_of('<meta name="author" content="Rezept von jesusfreak">', "") == ["jesusfreak"]
+
+
 def test_a_story_in_a_layout_table_an_aside_or_a_noscript_copy_imports() -> None:
     story = "".join(
         f"<p>Paragraph {number} says the park counted nine bears with cubs this year.</p>"
