@@ -16,9 +16,11 @@ _FALLBACK_LANGUAGE = "en"
 _IDENTIFIER = None
 # Below this probability the guess is not worth storing: search then uses `simple`.
 _LANGUAGE_CONFIDENCE = 0.8
-# Enough text to tell the languages apart (the corpus: 24 of 24 right from 1000 characters
-# as from 5000), at a fifth of the time of 5000.
-_LANGUAGE_SAMPLE = 1000
+# Enough text to tell the languages apart, and py3langid walks the sample byte by byte in
+# Python (about 2 ms per 1000 characters). Measured on tests/ + fixtures/ (27 bodies in 5
+# languages): the first 600 characters give the full text's answer for 27 of 27, as 1000 do;
+# any 600-character window of a body does for 94.6 % of windows, 1000 for 95.3 %.
+_LANGUAGE_SAMPLE = 600
 
 
 def detect_language(text: str) -> str:
