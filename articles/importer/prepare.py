@@ -85,27 +85,21 @@ def _max_length(model: type[models.Model], field_name: str) -> int:
 
 
 def _check_lengths(*, file_name: str, parsed: ParsedArticle) -> None:
-    """Refuse article fields the columns cannot hold, naming the field, before writing."""
-
-    def check(value: str | None, model: type[models.Model], field: str, what: str) -> None:
-        limit = _max_length(model, field)
-        if value and len(value) > limit:
-            raise ParseError(f"{what} is {len(value):,} characters long; at most {limit} fit")
-
-    check(file_name, Article, "source_file_name", "the file name")
-    check(parsed.title, Article, "title", "the title")
-    check(parsed.kicker, Article, "kicker", "the kicker")
-    check(parsed.url, Article, "url", "the article's URL")
-    check(parsed.outlet, Outlet, "name", "the outlet's name")
-    for contributor in parsed.contributors:
-        check(contributor.name, Contributor, "name", f"contributor name {contributor.name[:40]!r}")
-        check(contributor.role_label, Contributor, "role_label", "a byline label")
+    """Refuse a file name the column cannot hold: it is the upload's own name, not the
+    article's text, and cutting it could make two uploads one."""
+    limit = _max_length(Article, "source_file_name")
+    if len(file_name) > limit:
+        raise ParseError(
+            f"the file name is {len(file_name):,} characters long; at most {limit} fit"
+        )
 
 
 def _fit_lengths(parsed: ParsedArticle) -> tuple[ParsedArticle, list[str]]:
-    """References whose parts the columns cannot hold are cut to fit, with a warning each.
+    """The article's title, kicker, outlet and byline, and references' parts, that the columns
+    cannot hold are cut to fit, with a warning each; a URL too long to store is left out (a cut
+    address leads nowhere), with a warning.
 
-    One odd entry never costs the article (issue 7): its raw text is kept whole anyway.
+    One odd line never costs the article (issue 7): a reference's raw text is kept whole anyway.
     """
     warnings: list[str] = []
 
@@ -140,8 +134,37 @@ def _fit_lengths(parsed: ParsedArticle) -> tuple[ParsedArticle, list[str]]:
                 ),
             )
         )
+    url = parsed.url
+    url_limit = _max_length(Article, "url")
+    if url and len(url) > url_limit:
+        warnings.append(
+            ParseWarning(
+                f"the article's URL is {len(url):,} characters long; at most {url_limit} fit: "
+                "left out",
+                "too long",
+            )
+        )
+        url = None
+    article_fields = {
+        "title": fit(parsed.title, Article, "title", "the title", None) or "",
+        "kicker": fit(parsed.kicker, Article, "kicker", "the kicker", None) or "",
+        "outlet": fit(parsed.outlet, Outlet, "name", "the outlet's name", None),
+        "url": url,
+        "contributors": tuple(
+            dataclasses.replace(
+                contributor,
+                name=fit(contributor.name, Contributor, "name", "a byline name", None) or "",
+                role_label=fit(
+                    contributor.role_label, Contributor, "role_label", "a byline label", None
+                )
+                or "",
+            )
+            for contributor in parsed.contributors
+        ),
+    }
     if not warnings:
         return parsed, []
+    parsed = dataclasses.replace(parsed, **article_fields)
     # Keys are cut alike in citations, so markers still point at their entries.
     key_limit = _max_length(Reference, "key")
     citations = tuple(

@@ -119,15 +119,45 @@ def test_it_fails_a_file_with_warnings_when_strict(
     assert row_counts() == seeds_imported
 
 
-def test_it_refuses_a_title_longer_than_the_column(
+def test_it_cuts_a_title_longer_than_the_column_with_a_warning(
     seed_paths: dict[str, Path], seeds_imported: dict[str, int]
 ) -> None:
+    # One odd line never costs the article (issue 7): the title is cut to fit, and said so.
     title = b"Russian Volunteer Corps and Freedom of Russia Legion"
     data = seed_000_with(seed_paths, title, title + b" and more" * 60)
 
     outcome = article_import_file(file_name="long.txt", data=data)
 
-    assert outcome.error == "long.txt: the title is 640 characters long; at most 500 fit"
+    assert outcome.status == "created"
+    assert "long.txt: the title is 640 characters long; cut to 500" in outcome.warnings
+    article = outcome.article
+    assert len(article.title) == 500
+    assert article.title.startswith("Russian Volunteer Corps and Freedom of Russia Legion and more")
+
+
+def test_it_leaves_out_a_url_too_long_to_store_with_a_warning(
+    seed_paths: dict[str, Path], seeds_imported: dict[str, int]
+) -> None:
+    address = "https://example.org/" + "a" * 1200
+    data = (
+        f"---\ntitle: A page with a long address\nurl: {address}\n---\n\n"
+        "The council met on Monday in the town hall. It voted to close the bridge for repairs.\n"
+    ).encode()
+
+    outcome = article_import_file(file_name="long-url.md", data=data)
+
+    assert outcome.status == "created", outcome.error
+    assert any("the article's URL is 1,220 characters long" in w for w in outcome.warnings)
+    assert outcome.article.url == ""
+
+
+def test_it_refuses_a_file_name_longer_than_the_column(seeds_imported: dict[str, int]) -> None:
+    name = "a" * 300 + ".txt"
+
+    outcome = article_import_file(file_name=name, data=b"A title\n\nOne sentence here. Two.\n")
+
+    assert outcome.status == "failed"
+    assert "the file name is 304 characters long; at most" in outcome.error
     assert row_counts() == seeds_imported
 
 
