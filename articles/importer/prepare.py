@@ -72,9 +72,9 @@ def article_prepare(*, file_name: str, data: bytes, content_hash: str = "") -> P
 
 
 def _parse_file(*, file_name: str, data: bytes) -> ParsedArticle:
-    parsed = parse_article(decode_article(data), file_name=file_name)
-    _check_lengths(file_name=file_name, parsed=parsed)
-    return parsed
+    # Before parsing: a name the column cannot hold refuses the file whatever it holds.
+    _check_file_name(file_name)
+    return parse_article(decode_article(data), file_name=file_name)
 
 
 def _max_length(model: type[models.Model], field_name: str) -> int:
@@ -84,7 +84,7 @@ def _max_length(model: type[models.Model], field_name: str) -> int:
     return field.max_length
 
 
-def _check_lengths(*, file_name: str, parsed: ParsedArticle) -> None:
+def _check_file_name(file_name: str) -> None:
     """Refuse a file name the column cannot hold: it is the upload's own name, not the
     article's text, and cutting it could make two uploads one."""
     limit = _max_length(Article, "source_file_name")
